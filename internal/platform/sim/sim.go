@@ -74,6 +74,7 @@ type Sim struct {
 	mu       sync.Mutex
 	requests []Request
 	tokens   map[string]*token // access and refresh tokens by value
+	codes    map[string]*authCode
 	posts    []Post
 	faults   faultSet
 }
@@ -89,7 +90,7 @@ func New(opts Options) *Sim {
 	if opts.ContainerPolls == 0 {
 		opts.ContainerPolls = 1
 	}
-	s := &Sim{opts: opts, mux: http.NewServeMux(), tokens: map[string]*token{}}
+	s := &Sim{opts: opts, mux: http.NewServeMux(), tokens: map[string]*token{}, codes: map[string]*authCode{}}
 	s.routes()
 	return s
 }
