@@ -38,6 +38,13 @@ type Options struct {
 	ContainerPolls int
 	// Latency is added to every platform request (control API can change it).
 	Latency time.Duration
+	// FetchMedia makes the simulator download media URLs it is given (Instagram
+	// image_url, Facebook photo url) the way Meta does, failing the container
+	// or call when the URL does not answer 2xx with an image. Off (the sandbox,
+	// which has no internet), URLs are only checked to be absolute http(s).
+	FetchMedia bool
+	// MediaClient fetches media when FetchMedia is set (default: 10 s timeout).
+	MediaClient *http.Client
 }
 
 // SandboxApps are the app credentials the sandbox uses and the simulator accepts
@@ -86,6 +93,9 @@ func New(opts Options) *Sim {
 	}
 	if opts.Apps == nil {
 		opts.Apps = SandboxApps
+	}
+	if opts.MediaClient == nil {
+		opts.MediaClient = &http.Client{Timeout: 10 * time.Second}
 	}
 	if opts.ContainerPolls == 0 {
 		opts.ContainerPolls = 1
