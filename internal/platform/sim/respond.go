@@ -3,6 +3,7 @@ package sim
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 )
 
 // writeJSON answers with v as JSON.
@@ -26,4 +27,24 @@ func graphError(w http.ResponseWriter, status, code, subcode int, typ, msg strin
 // {"error","error_description"} used by X, LinkedIn and Google.
 func oauthError(w http.ResponseWriter, status int, code, desc string) {
 	writeJSON(w, status, map[string]string{"error": code, "error_description": desc})
+}
+
+// bearerOrParam returns the access token of a request the way the platforms
+// accept it: "Authorization: Bearer T" (or Meta's "OAuth T"), else the
+// access_token parameter of the query or of a form body.
+func bearerOrParam(r *http.Request) string {
+	if h := r.Header.Get("Authorization"); h != "" {
+		scheme, tok, ok := strings.Cut(h, " ")
+		if ok && (strings.EqualFold(scheme, "Bearer") || strings.EqualFold(scheme, "OAuth")) {
+			return strings.TrimSpace(tok)
+		}
+	}
+	if t := r.URL.Query().Get("access_token"); t != "" {
+		return t
+	}
+	ct := r.Header.Get("Content-Type")
+	if strings.HasPrefix(ct, "application/x-www-form-urlencoded") || strings.HasPrefix(ct, "multipart/form-data") {
+		return r.FormValue("access_token")
+	}
+	return ""
 }

@@ -84,6 +84,30 @@ type Sim struct {
 	codes    map[string]*authCode
 	posts    []Post
 	faults   faultSet
+
+	// objectHandlers serve Graph ids that facebook.go does not own (Instagram
+	// containers and media on graph.facebook.com); see addObjectHandler.
+	objectHandlers []objectHandler
+}
+
+// objectHandler answers GET/POST/DELETE /graph.facebook.com/{version}/{id} for
+// an id it owns and reports true; false lets the next handler (and finally the
+// Graph "does not exist" error) answer.
+type objectHandler func(w http.ResponseWriter, r *http.Request, id string) bool
+
+// addObjectHandler lets a platform file serve its own ids on the generic Graph
+// object routes, which facebook.go registers once (a ServeMux pattern can only
+// be registered once). Call it from a register func.
+func (s *Sim) addObjectHandler(f objectHandler) { s.objectHandlers = append(s.objectHandlers, f) }
+
+// serveObject offers id to the registered object handlers; true when one answered.
+func (s *Sim) serveObject(w http.ResponseWriter, r *http.Request, id string) bool {
+	for _, f := range s.objectHandlers {
+		if f(w, r, id) {
+			return true
+		}
+	}
+	return false
 }
 
 // New returns a simulator with its fixture accounts.
