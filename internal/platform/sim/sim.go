@@ -80,6 +80,7 @@ type Sim struct {
 
 	mu       sync.Mutex
 	requests []Request
+	reqBase  int               // requests cleared by ClearRequests; record indexes past it
 	tokens   map[string]*token // access and refresh tokens by value
 	codes    map[string]*authCode
 	posts    []Post
@@ -88,6 +89,7 @@ type Sim struct {
 	// objectHandlers serve Graph ids that facebook.go does not own (Instagram
 	// containers and media on graph.facebook.com); see addObjectHandler.
 	objectHandlers []objectHandler
+	fb             *fbState // Facebook links and unpublished photos (facebook.go)
 }
 
 // objectHandler answers GET/POST/DELETE /graph.facebook.com/{version}/{id} for
@@ -165,7 +167,7 @@ func (s *Sim) record(r *http.Request) {
 		Query: r.URL.RawQuery, Header: r.Header.Clone(),
 	}
 	s.mu.Lock()
-	i := len(s.requests)
+	i := s.reqBase + len(s.requests)
 	s.requests = append(s.requests, rec)
 	s.mu.Unlock()
 	if r.Body == nil {
@@ -178,9 +180,13 @@ func (s *Sim) record(r *http.Request) {
 	r.Body = &teeBody{r: r.Body, w: io.MultiWriter(h, head), done: func(n int64) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		s.requests[i].BodyDigest = hex.EncodeToString(h.Sum(nil))
-		s.requests[i].BodySize = n
-		s.requests[i].Body = head.b
+		j := i - s.reqBase
+		if j < 0 { // the log was cleared while the body was read
+			return
+		}
+		s.requests[j].BodyDigest = hex.EncodeToString(h.Sum(nil))
+		s.requests[j].BodySize = n
+		s.requests[j].Body = head.b
 	}}
 }
 
