@@ -212,10 +212,15 @@ type Target struct {
 	PlatformPostID string
 	Permalink      string
 	Attempts       int
-	PublishedAt    *time.Time
-	ErrorCode      string
-	ErrorMessage   string
-	UpdatedAt      time.Time
+	// AttemptStartedAt is when the latest platform call began; with status
+	// publishing it marks an attempt whose outcome may be unknown.
+	AttemptStartedAt *time.Time
+	PublishedAt      *time.Time
+	ErrorCode        string
+	ErrorMessage     string
+	// JobID is the River job that publishes (or confirms) the target.
+	JobID     int64
+	UpdatedAt time.Time
 }
 
 // Pending reports whether the target has not reached an end state.

@@ -1,0 +1,229 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/salesai/social/internal/social"
+)
+
+// sealedCredentials is the plaintext shape of an account's credentials just
+// before sealing. social.Secret refuses to marshal itself, on purpose, so the
+// values are revealed here and nowhere else on the way to the database.
+type sealedCredentials struct {
+	AccessToken       string `json:"at,omitempty"`
+	AccessTokenSecret string `json:"ats,omitempty"`
+	RefreshToken      string `json:"rt,omitempty"`
+	ClientID          string `json:"cid,omitempty"`
+	ClientSecret      string `json:"cs,omitempty"`
+	ConsumerKey       string `json:"ck,omitempty"`
+	ConsumerSecret    string `json:"cks,omitempty"`
+	OAuth1AccessToken string `json:"o1,omitempty"`
+}
+
+// credentialsAAD binds sealed credentials to their account, so a sealed blob
+// copied onto another row does not open.
+func credentialsAAD(userID int64, p social.Platform, platformAccountID string) []byte {
+	return []byte("salesai/account/" + strconv.FormatInt(userID, 10) + "/" + string(p) + "/" + platformAccountID)
+}
+
+func (s *Store) sealCredentials(a *social.Account) (string, error) {
+	c := a.Credentials
+	b, err := json.Marshal(sealedCredentials{
+		AccessToken: c.AccessToken.Reveal(), AccessTokenSecret: c.AccessTokenSecret.Reveal(),
+		RefreshToken: c.RefreshToken.Reveal(), ClientID: c.ClientID.Reveal(), ClientSecret: c.ClientSecret.Reveal(),
+		ConsumerKey: c.ConsumerKey.Reveal(), ConsumerSecret: c.ConsumerSecret.Reveal(),
+		OAuth1AccessToken: c.OAuth1AccessToken.Reveal(),
+	})
+	if err != nil {
+		return "", err
+	}
+	return s.sealer.Seal(b, credentialsAAD(a.UserID, a.Platform, a.PlatformAccountID))
+}
+
+func (s *Store) openCredentials(a *social.Account, sealed string) error {
+	b, err := s.sealer.Open(sealed, credentialsAAD(a.UserID, a.Platform, a.PlatformAccountID))
+	if err != nil {
+		return fmt.Errorf("open credentials of account %d: %w", a.ID, err)
+	}
+	var c sealedCredentials
+	if err := json.Unmarshal(b, &c); err != nil {
+		return fmt.Errorf("open credentials of account %d: %w", a.ID, err)
+	}
+	a.Credentials = social.Credentials{
+		AccessToken: social.Secret(c.AccessToken), AccessTokenSecret: social.Secret(c.AccessTokenSecret),
+		RefreshToken: social.Secret(c.RefreshToken), ClientID: social.Secret(c.ClientID),
+		ClientSecret: social.Secret(c.ClientSecret), ConsumerKey: social.Secret(c.ConsumerKey),
+		ConsumerSecret: social.Secret(c.ConsumerSecret), OAuth1AccessToken: social.Secret(c.OAuth1AccessToken),
+	}
+	return nil
+}
+
+const accountColumns = `id, user_id, platform, name, platform_account_id, auth, enabled, status, credentials, meta,
+	token_expires_at, last_error, created_at, updated_at`
+
+func (s *Store) scanAccount(row interface{ Scan(...any) error }) (*social.Account, error) {
+	var a social.Account
+	var sealed, meta string
+	var expires sql.NullInt64
+	var created, updated int64
+	if err := row.Scan(&a.ID, &a.UserID, &a.Platform, &a.Name, &a.PlatformAccountID, &a.Auth, &a.Enabled, &a.Status,
+		&sealed, &meta, &expires, &a.LastError, &created, &updated); err != nil {
+		return nil, notFound(err)
+	}
+	a.TokenExpiresAt, a.CreatedAt, a.UpdatedAt = fromNullMs(expires), fromMs(created), fromMs(updated)
+	if err := json.Unmarshal([]byte(meta), &a.Meta); err != nil {
+		return nil, fmt.Errorf("account %d meta: %w", a.ID, err)
+	}
+	if err := s.openCredentials(&a, sealed); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+func metaJSON(m map[string]string) string {
+	if m == nil {
+		m = map[string]string{}
+	}
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+// CreateAccount stores a new account of a.UserID. The same platform account
+// connected twice by one user is a Conflict.
+func (s *Store) CreateAccount(ctx context.Context, a *social.Account) error {
+	now := s.now().UTC()
+	a.CreatedAt, a.UpdatedAt = now, now
+	if a.Status == "" {
+		a.Status = social.StatusConnected
+	}
+	sealed, err := s.sealCredentials(a)
+	if err != nil {
+		return fmt.Errorf("create account: %w", err)
+	}
+	err = s.db.QueryRowContext(ctx, `INSERT INTO social_accounts (user_id, platform, name, platform_account_id, auth,
+		enabled, status, credentials, meta, token_expires_at, last_error, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+		a.UserID, a.Platform, a.Name, a.PlatformAccountID, a.Auth, a.Enabled, a.Status, sealed, metaJSON(a.Meta),
+		msPtr(a.TokenExpiresAt), a.LastError, ms(now), ms(now)).Scan(&a.ID)
+	if isUniqueViolation(err) {
+		return social.Errorf(social.Conflict, "account_exists",
+			"This %s account is already connected. Edit it, or reconnect it to refresh its token.", a.Platform.Title())
+	}
+	if err != nil {
+		return fmt.Errorf("create account: %w", err)
+	}
+	return nil
+}
+
+// Account returns one of the user's accounts; another user's id is NotFound.
+func (s *Store) Account(ctx context.Context, userID, id int64) (*social.Account, error) {
+	return s.scanAccount(s.db.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM social_accounts WHERE id = $1 AND user_id = $2`, id, userID))
+}
+
+// AccountByID returns an account whoever owns it, for workers.
+func (s *Store) AccountByID(ctx context.Context, id int64) (*social.Account, error) {
+	return s.scanAccount(s.db.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM social_accounts WHERE id = $1`, id))
+}
+
+// AccountByPlatformID finds the user's account for a platform account id.
+func (s *Store) AccountByPlatformID(ctx context.Context, userID int64, p social.Platform, platformAccountID string) (*social.Account, error) {
+	return s.scanAccount(s.db.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM social_accounts
+		WHERE user_id = $1 AND platform = $2 AND platform_account_id = $3`, userID, p, platformAccountID))
+}
+
+// Accounts lists the user's accounts in the order they were connected.
+func (s *Store) Accounts(ctx context.Context, userID int64) ([]*social.Account, error) {
+	return s.queryAccounts(ctx, `SELECT `+accountColumns+` FROM social_accounts WHERE user_id = $1 ORDER BY id`, userID)
+}
+
+// AccountsByPlatformID lists every user's account for one platform account
+// (Meta's deauthorize and data-deletion callbacks name only the platform user).
+func (s *Store) AccountsByPlatformID(ctx context.Context, p social.Platform, platformAccountID string) ([]*social.Account, error) {
+	return s.queryAccounts(ctx, `SELECT `+accountColumns+` FROM social_accounts WHERE platform = $1 AND platform_account_id = $2 ORDER BY id`,
+		p, platformAccountID)
+}
+
+// AccountsExpiringBefore lists enabled accounts with a refresh token whose
+// access token expires before t, for the periodic refresh.
+func (s *Store) AccountsExpiringBefore(ctx context.Context, t time.Time) ([]*social.Account, error) {
+	return s.queryAccounts(ctx, `SELECT `+accountColumns+` FROM social_accounts
+		WHERE enabled = $1 AND status = $2 AND token_expires_at IS NOT NULL AND token_expires_at < $3 ORDER BY token_expires_at`,
+		true, social.StatusConnected, ms(t))
+}
+
+func (s *Store) queryAccounts(ctx context.Context, q string, args ...any) ([]*social.Account, error) {
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list accounts: %w", err)
+	}
+	defer rows.Close()
+	out := []*social.Account{}
+	for rows.Next() {
+		a, err := s.scanAccount(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// SaveAccount writes every field of an existing account of a.UserID.
+func (s *Store) SaveAccount(ctx context.Context, a *social.Account) error {
+	a.UpdatedAt = s.now().UTC()
+	sealed, err := s.sealCredentials(a)
+	if err != nil {
+		return fmt.Errorf("save account %d: %w", a.ID, err)
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE social_accounts SET name = $1, platform_account_id = $2, auth = $3, enabled = $4,
+		status = $5, credentials = $6, meta = $7, token_expires_at = $8, last_error = $9, updated_at = $10
+		WHERE id = $11 AND user_id = $12`,
+		a.Name, a.PlatformAccountID, a.Auth, a.Enabled, a.Status, sealed, metaJSON(a.Meta), msPtr(a.TokenExpiresAt),
+		a.LastError, ms(a.UpdatedAt), a.ID, a.UserID)
+	if isUniqueViolation(err) {
+		return social.Errorf(social.Conflict, "account_exists", "Another of your %s accounts already has this platform account id.", a.Platform.Title())
+	}
+	if err != nil {
+		return fmt.Errorf("save account %d: %w", a.ID, err)
+	}
+	return mustAffect(res)
+}
+
+// DeleteAccount removes one of the user's accounts. Its targets keep their
+// history with no account (ON DELETE SET NULL).
+func (s *Store) DeleteAccount(ctx context.Context, userID, id int64) error {
+	return s.InTx(ctx, func(tx *sql.Tx) error {
+		return deleteAccountTx(ctx, tx, userID, id)
+	})
+}
+
+func deleteAccountTx(ctx context.Context, tx *sql.Tx, userID, id int64) error {
+	res, err := tx.ExecContext(ctx, `DELETE FROM social_accounts WHERE id = $1 AND user_id = $2`, id, userID)
+	if err != nil {
+		return fmt.Errorf("delete account %d: %w", id, err)
+	}
+	return mustAffect(res)
+}
+
+// LockRefresh takes the account's refresh lock until `until`, across every
+// process sharing the database. It reports false when another holder has it.
+func (s *Store) LockRefresh(ctx context.Context, id int64, until time.Time) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE social_accounts SET refresh_lock_until = $1 WHERE id = $2 AND refresh_lock_until < $3`,
+		ms(until), id, ms(s.now()))
+	if err != nil {
+		return false, fmt.Errorf("lock refresh of account %d: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// UnlockRefresh releases the refresh lock.
+func (s *Store) UnlockRefresh(ctx context.Context, id int64) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE social_accounts SET refresh_lock_until = 0 WHERE id = $1`, id)
+	return err
+}

@@ -1,0 +1,222 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/salesai/social/internal/apptest"
+	"github.com/salesai/social/internal/social"
+	"github.com/salesai/social/internal/store"
+	"github.com/salesai/social/internal/vault"
+)
+
+var _ store.Sealer = (*vault.Vault)(nil)
+
+func mustUser(t *testing.T, st *store.Store, email string) *store.User {
+	t.Helper()
+	u, err := st.CreateUser(context.Background(), email, "hash")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func TestUsers(t *testing.T) {
+	t.Parallel()
+	apptest.ForEachDB(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		u := mustUser(t, st, "Ann@Example.com")
+		if _, err := st.CreateUser(ctx, "ann@example.com", "x"); social.ErrorKind(err) != social.Conflict {
+			t.Fatalf("duplicate email: got %v, want Conflict", err)
+		}
+		got, err := st.UserByEmail(ctx, " ANN@example.com ")
+		if err != nil || got.ID != u.ID {
+			t.Fatalf("UserByEmail = %v, %v", got, err)
+		}
+		if _, err := st.UserByID(ctx, u.ID+100); !errors.Is(err, social.ErrNotFound) {
+			t.Fatalf("missing user: %v", err)
+		}
+	})
+}
+
+func TestSessionsExpire(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	st := apptest.MustOpenSQLite(t, func() time.Time { return now })
+	ctx := context.Background()
+	u := mustUser(t, st, "s@example.com")
+	if _, err := st.CreateSession(ctx, "h1", "csrf", u.ID, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	s, err := st.SessionByID(ctx, "h1")
+	if err != nil || s.UserID != u.ID || s.CSRFToken != "csrf" {
+		t.Fatalf("session = %+v, %v", s, err)
+	}
+	now = now.Add(time.Hour)
+	if _, err := st.SessionByID(ctx, "h1"); !errors.Is(err, social.ErrNotFound) {
+		t.Fatalf("expired session still found: %v", err)
+	}
+}
+
+func TestAPIKeysScopedToOwner(t *testing.T) {
+	t.Parallel()
+	apptest.ForEachDB(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		a, b := mustUser(t, st, "a@example.com"), mustUser(t, st, "b@example.com")
+		k, err := st.CreateAPIKey(ctx, a.ID, "ci", "sk_abc", "hash-a")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.DeleteAPIKey(ctx, b.ID, k.ID); !errors.Is(err, social.ErrNotFound) {
+			t.Fatalf("other user deleted a key: %v", err)
+		}
+		_, uid, err := st.UserByAPIKeyHash(ctx, "hash-a")
+		if err != nil || uid != a.ID {
+			t.Fatalf("key auth = %d, %v", uid, err)
+		}
+		if err := st.DeleteAPIKey(ctx, a.ID, k.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := st.UserByAPIKeyHash(ctx, "hash-a"); !errors.Is(err, social.ErrNotFound) {
+			t.Fatalf("deleted key still works: %v", err)
+		}
+	})
+}
+
+func newAccount(userID int64, token string) *social.Account {
+	return &social.Account{UserID: userID, Platform: social.LinkedIn, Name: "Acme", PlatformAccountID: "urn:li:person:abc",
+		Auth: social.AuthManual, Enabled: true, Status: social.StatusConnected,
+		Credentials: social.Credentials{AccessToken: social.Secret(token), RefreshToken: "refresh-" + social.Secret(token)},
+		Meta:        map[string]string{"k": "v"}}
+}
+
+func TestAccountsSealedAndScoped(t *testing.T) {
+	t.Parallel()
+	apptest.ForEachDB(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		a, b := mustUser(t, st, "a@example.com"), mustUser(t, st, "b@example.com")
+		acct := newAccount(a.ID, "tok-SECRET-123")
+		if err := st.CreateAccount(ctx, acct); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.CreateAccount(ctx, newAccount(a.ID, "x")); social.ErrorKind(err) != social.Conflict {
+			t.Fatalf("same platform account twice: %v", err)
+		}
+		got, err := st.Account(ctx, a.ID, acct.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Credentials.AccessToken.Reveal() != "tok-SECRET-123" || got.Meta["k"] != "v" {
+			t.Fatalf("account round trip lost data: %+v", got)
+		}
+		if _, err := st.Account(ctx, b.ID, acct.ID); !errors.Is(err, social.ErrNotFound) {
+			t.Fatalf("other user's account: %v", err)
+		}
+		if err := st.DeleteAccount(ctx, b.ID, acct.ID); !errors.Is(err, social.ErrNotFound) {
+			t.Fatalf("other user deleted an account: %v", err)
+		}
+		var raw string
+		if err := st.DB().QueryRowContext(ctx, `SELECT credentials FROM social_accounts WHERE id = $1`, acct.ID).Scan(&raw); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(raw, "SECRET") || !strings.HasPrefix(raw, "v1:") {
+			t.Fatalf("credentials stored in the clear: %q", raw)
+		}
+		// A sealed blob moved onto another account's row does not open.
+		other := newAccount(b.ID, "other")
+		if err := st.CreateAccount(ctx, other); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.DB().ExecContext(ctx, `UPDATE social_accounts SET credentials = $1 WHERE id = $2`, raw, other.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Account(ctx, b.ID, other.ID); err == nil {
+			t.Fatal("credentials copied to another row opened")
+		}
+	})
+}
+
+func TestSQLiteFileHoldsNoToken(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	st, err := store.Open(context.Background(), store.Config{DataDir: dir, Sealer: apptest.MustVault(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	u := mustUser(t, st, "a@example.com")
+	if err := st.CreateAccount(context.Background(), newAccount(u.ID, "needle-token-4242")); err != nil {
+		t.Fatal(err)
+	}
+	_ = st.Close() // checkpoint the WAL into the file
+	for _, name := range []string{"salesai.db", "salesai.db-wal"} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(b), "needle-token-4242") {
+			t.Fatalf("%s contains the token in plain text", name)
+		}
+	}
+}
+
+func TestPostsAndTargets(t *testing.T) {
+	t.Parallel()
+	apptest.ForEachDB(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		a, b := mustUser(t, st, "a@example.com"), mustUser(t, st, "b@example.com")
+		acct := newAccount(a.ID, "t")
+		if err := st.CreateAccount(ctx, acct); err != nil {
+			t.Fatal(err)
+		}
+		at := time.Now().Add(time.Hour).UTC().Truncate(time.Millisecond)
+		var ids []int64
+		for i := range 3 {
+			p := &social.Post{UserID: a.ID, Caption: "hello", ImageURLs: []string{"https://x/a.jpg"}, ScheduledAt: &at,
+				Targets: []social.Target{{AccountID: acct.ID, Platform: social.LinkedIn, Mode: social.ModeQueue, Status: social.TargetQueued}}}
+			err := st.CreatePost(ctx, p, func(ctx context.Context, tx *sql.Tx, p *social.Post, tg *social.Target) (int64, error) {
+				return int64(1000 + i), nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, p.ID)
+		}
+		got, err := st.Post(ctx, a.ID, ids[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Targets) != 1 || got.Targets[0].JobID != 1000 || !got.ScheduledAt.Equal(at) || got.ImageURLs[0] != "https://x/a.jpg" {
+			t.Fatalf("post round trip: %+v", got)
+		}
+		if _, err := st.Post(ctx, b.ID, ids[0]); !errors.Is(err, social.ErrNotFound) {
+			t.Fatalf("other user's post: %v", err)
+		}
+		page, next, err := st.Posts(ctx, a.ID, store.PostFilter{Limit: 2})
+		if err != nil || len(page) != 2 || next == 0 || page[0].ID != ids[2] {
+			t.Fatalf("first page = %d posts, next %d, %v", len(page), next, err)
+		}
+		page, next, err = st.Posts(ctx, a.ID, store.PostFilter{Limit: 2, Cursor: next})
+		if err != nil || len(page) != 1 || next != 0 || page[0].ID != ids[0] {
+			t.Fatalf("second page = %d posts, next %d, %v", len(page), next, err)
+		}
+		// A conditional update refuses when the target moved on.
+		tg := got.Targets[0]
+		tg.Status = social.TargetPublishing
+		if ok, err := st.UpdateTarget(ctx, &tg, social.TargetQueued); !ok || err != nil {
+			t.Fatalf("queued → publishing: %v %v", ok, err)
+		}
+		tg.Status = social.TargetPublished
+		if ok, err := st.UpdateTarget(ctx, &tg, social.TargetQueued); ok || err != nil {
+			t.Fatalf("update from a stale status wrote: %v %v", ok, err)
+		}
+	})
+}
