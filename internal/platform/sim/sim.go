@@ -33,6 +33,12 @@ type Options struct {
 	// TokenTTL overrides each platform's documented access-token lifetime when
 	// non-zero, so tests can make tokens expire.
 	TokenTTL time.Duration
+	// XOAuth1 are the X OAuth 1.0a consumers by consumer key, with their user
+	// access tokens (default SandboxXOAuth1).
+	XOAuth1 map[string]XOAuth1Cred
+	// YouTubeUploadsPerDay is the videos.insert quota bucket per Pacific day
+	// (default 100, platforms.md §5.6).
+	YouTubeUploadsPerDay int
 	// ContainerPolls is how many status polls an Instagram container stays
 	// IN_PROGRESS before FINISHED (default 1).
 	ContainerPolls int
