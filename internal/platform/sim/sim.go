@@ -51,6 +51,17 @@ type Options struct {
 	FetchMedia bool
 	// MediaClient fetches media when FetchMedia is set (default: 10 s timeout).
 	MediaClient *http.Client
+	// InstagramFlatToken makes api.instagram.com/oauth/access_token answer with
+	// the observed flat shape {"access_token","user_id":<number>,"permissions":[…]}
+	// instead of the documented {"data":[{…}]} (platforms.md §2.2, §7 item 7).
+	InstagramFlatToken bool
+	// InstagramPublishLimit is the media_publish quota per moving 24 h
+	// (default 100, platforms.md §2.5).
+	InstagramPublishLimit int
+	// LinkedInRefreshErrorCode is the "error" of a refused LinkedIn refresh
+	// (default "invalid_grant"; LinkedIn's table says "invalid_request",
+	// platforms.md §4.1).
+	LinkedInRefreshErrorCode string
 }
 
 // SandboxApps are the app credentials the sandbox uses and the simulator accepts
@@ -96,6 +107,9 @@ type Sim struct {
 	// containers and media on graph.facebook.com); see addObjectHandler.
 	objectHandlers []objectHandler
 	fb             *fbState // Facebook links and unpublished photos (facebook.go)
+
+	ig *igState // Instagram containers and media (instagram.go)
+	li *liState // LinkedIn assets and shares (linkedin.go)
 }
 
 // objectHandler answers GET/POST/DELETE /graph.facebook.com/{version}/{id} for
