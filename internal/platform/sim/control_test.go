@@ -3,6 +3,7 @@ package sim_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -76,7 +77,8 @@ func TestControl_RateLimitWithRetryAfter(t *testing.T) {
 	}
 }
 
-// Each platform's fault answers in that platform's own error shape.
+// Each platform's fault, set through the control API, answers in that
+// platform's own error shape.
 func TestFault_PlatformShapes(t *testing.T) {
 	t.Parallel()
 	errOf := func(b map[string]any) map[string]any { m, _ := b["error"].(map[string]any); return m }
@@ -141,7 +143,10 @@ func TestFault_PlatformShapes(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			e := newFBEnv(t, nil)
-			e.sim.InjectFault(sim.Fault{Path: tt.path, Kind: tt.kind, Status: tt.status, Code: tt.code, Times: 1})
+			fault := fmt.Sprintf(`{"path":%q,"kind":%q,"status":%d,"code":%d,"times":1}`, tt.path, tt.kind, tt.status, tt.code)
+			if status, body := e.ctl(http.MethodPost, "/_sim/faults", fault); status != http.StatusCreated {
+				t.Fatalf("POST /_sim/faults %s = %d %v", fault, status, body)
+			}
 			status, h, body := e.hit(http.MethodPost, tt.path)
 			if status != tt.want || !tt.check(h, body) {
 				t.Errorf("= %d %v %v; want %d", status, h, body, tt.want)
