@@ -191,29 +191,39 @@ func (s *Sim) ugcMediaRef(author, category string, md ugcMedia) (ref, reason str
 	return md.Media, ""
 }
 
-// ugcPublish applies the duplicate and daily-limit rules, then records the
-// share and answers 201.
+// ugcPublish records a UGC share and answers 201 with X-RestLi-Id.
 func (s *Sim) ugcPublish(w http.ResponseWriter, p ugcPost, actor string, media []string) {
 	sc := p.SpecificContent.ShareContent
-	now := s.opts.Now()
-	day := now.UTC().Truncate(24 * time.Hour)
+	sh := &liShare{Author: p.Author, Actor: actor, Text: sc.ShareCommentary.Text, Media: media, Content: sc,
+		Visibility: p.Visibility.Member}
+	if !s.liRecord(w, sh) {
+		return
+	}
+	w.Header().Set("X-RestLi-Id", sh.URN)
+	writeJSON(w, http.StatusCreated, map[string]string{"id": sh.URN})
+}
+
+// liRecord applies the duplicate and daily-limit rules, then records the
+// share with a new URN; false after writing the refusal.
+func (s *Sim) liRecord(w http.ResponseWriter, sh *liShare) bool {
+	sh.Created = s.opts.Now()
+	day := sh.Created.UTC().Truncate(24 * time.Hour)
+	key := strings.Join(sh.Media, "\n")
 	s.li.mu.Lock()
 	dup, today := "", 0
-	for _, sh := range s.li.shares {
-		if sh.Author == p.Author {
+	for _, old := range s.li.shares {
+		if old.Author == sh.Author {
 			dup = ""
-			if sh.Text == sc.ShareCommentary.Text && strings.Join(sh.Media, "\n") == strings.Join(media, "\n") {
-				dup = sh.URN
+			if old.Text == sh.Text && strings.Join(old.Media, "\n") == key {
+				dup = old.URN
 			}
 		}
-		if sh.Actor == actor && !sh.Created.Before(day) {
+		if old.Actor == sh.Actor && !old.Created.Before(day) {
 			today++
 		}
 	}
-	var sh *liShare
 	if dup == "" && today < liMemberDailyMax {
-		sh = &liShare{URN: "urn:li:share:" + strconv.FormatInt(s.li.nextShare, 10), Author: p.Author, Actor: actor,
-			Text: sc.ShareCommentary.Text, Media: media, Content: sc, Visibility: p.Visibility.Member, Created: now}
+		sh.URN = "urn:li:share:" + strconv.FormatInt(s.li.nextShare, 10)
 		s.li.nextShare++
 		s.li.shares = append(s.li.shares, sh)
 	}
@@ -221,14 +231,13 @@ func (s *Sim) ugcPublish(w http.ResponseWriter, p ugcPost, actor string, media [
 	switch {
 	case dup != "": // platforms.md §4.6 [3p]: duplicate of the author's latest post
 		liError(w, http.StatusUnprocessableEntity, "Content is a duplicate of "+dup, 0)
-		return
-	case sh == nil:
+		return false
+	case sh.URN == "":
 		liError(w, http.StatusTooManyRequests, "Resource level throttle limit for calls to this resource is reached.", 0)
-		return
+		return false
 	}
-	s.addPost(Post{Platform: "linkedin", AccountID: p.Author, ID: sh.URN, Text: sh.Text, Media: media, Published: true})
-	w.Header().Set("X-RestLi-Id", sh.URN)
-	writeJSON(w, http.StatusCreated, map[string]string{"id": sh.URN})
+	s.addPost(Post{Platform: "linkedin", AccountID: sh.Author, ID: sh.URN, Text: sh.Text, Media: sh.Media, Published: true})
+	return true
 }
 
 // liFindUGC serves GET /v2/ugcPosts?q=authors&authors=List(urn…), the UGC

@@ -320,3 +320,48 @@ func TestLinkedIn_FindUGCPostsByAuthor(t *testing.T) {
 		t.Errorf("another member's posts: %d, want 403", resp.StatusCode)
 	}
 }
+
+func TestLinkedIn_PostsAPI(t *testing.T) {
+	t.Parallel()
+	e := newIGLIEnv(t, Options{}) // clock: 2026-05
+	tok := e.liLogin(t, liScopes...).AccessToken
+	post := func(version, text string, content map[string]any) (*http.Response, map[string]any) {
+		body := map[string]any{"author": liMe, "commentary": text, "visibility": "PUBLIC", "lifecycleState": "PUBLISHED",
+			"distribution":              map[string]any{"feedDistribution": "MAIN_FEED", "targetEntities": []any{}, "thirdPartyDistributionChannels": []any{}},
+			"isReshareDisabledByAuthor": false}
+		if content != nil {
+			body["content"] = content
+		}
+		js, _ := json.Marshal(body)
+		h := map[string]string{"Authorization": "Bearer " + tok, "Content-Type": "application/json", "X-Restli-Protocol-Version": "2.0.0"}
+		if version != "" {
+			h["LinkedIn-Version"] = version
+		}
+		return e.call(t, "POST", "https://api.linkedin.com/rest/posts", bytes.NewReader(js), h)
+	}
+	for _, tc := range []struct {
+		name, version, text string
+		content             map[string]any
+		status              int
+		code                string
+	}{
+		{"no version", "", "a", nil, 400, "VERSION_MISSING"},
+		{"sunset version", "202409", "a", nil, 426, "NONEXISTENT_VERSION"},
+		{"text", "202604", "Posts API text", nil, 201, ""},
+		{"duplicate", "202604", "Posts API text", nil, 422, ""},
+		{"article", "202605", "Read", map[string]any{"article": map[string]any{"source": "https://acme.example/a", "title": "A"}}, 201, ""},
+		{"unknown image", "202605", "Look", map[string]any{"media": map[string]any{"id": "urn:li:image:X"}}, 422, ""},
+		{"too long", "202605", strings.Repeat("a", 3001), nil, 422, ""},
+	} {
+		resp, out := post(tc.version, tc.text, tc.content)
+		if resp.StatusCode != tc.status || (tc.code != "" && out["code"] != tc.code) {
+			t.Errorf("%s: %d %v, want %d %s", tc.name, resp.StatusCode, out, tc.status, tc.code)
+		}
+		if tc.status == 201 && !strings.HasPrefix(resp.Header.Get("X-RestLi-Id"), "urn:li:share:") {
+			t.Errorf("%s: x-restli-id %q", tc.name, resp.Header.Get("X-RestLi-Id"))
+		}
+	}
+	if p := e.sim.Posts("linkedin"); len(p) != 2 || p[1].Media[0] != "https://acme.example/a" {
+		t.Errorf("recorded posts = %+v", p)
+	}
+}
