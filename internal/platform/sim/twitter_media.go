@@ -53,7 +53,7 @@ func xIsVideo(category string) bool { return strings.HasSuffix(category, "_video
 // mediaKey is the type-prefixed key X returns next to the id.
 func (m *xMedia) mediaKey() string {
 	switch {
-	case xIsVideo(m.Category) && m.Category == "amplify_video":
+	case m.Category == "amplify_video":
 		return "13_" + m.ID
 	case xIsVideo(m.Category):
 		return "7_" + m.ID
@@ -334,7 +334,7 @@ func (x *xAPI) handleUploadAppend(w http.ResponseWriter, r *http.Request) {
 	if seg == 0 {
 		m.Head = head
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"expires_at": x.xExpiresAt().Unix()}})
+	writeJSON(w, http.StatusOK, map[string]any{"data": map[string]any{"expires_at": x.mediaExpiresAt().Unix()}})
 }
 
 // readSegment reads an append body, keeping only the first xHeadMax bytes.

@@ -156,5 +156,5 @@ func (x *xAPI) handleUserTweets(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// xExpiresAt is a media item's expiry as X reports it (24 h after upload).
-func (x *xAPI) xExpiresAt() time.Time { return x.s.opts.Now().Add(24 * time.Hour) }
+// mediaExpiresAt is a media item's expiry as X reports it (24 h after upload).
+func (x *xAPI) mediaExpiresAt() time.Time { return x.s.opts.Now().Add(24 * time.Hour) }
