@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/salesai/social/internal/social"
 )
@@ -22,6 +23,10 @@ type Config struct {
 	Sandbox           bool
 	AllowPrivateMedia bool
 	Workers           int
+	// JobTimeout bounds one publishing job (SALESAI_JOB_TIMEOUT, default 10m).
+	JobTimeout   time.Duration
+	SecretKey    social.Secret // SALESAI_SECRET_KEY; empty: a key file in DataDir
+	SecretKeyOld social.Secret // SALESAI_SECRET_KEY_OLD, during rotation
 
 	Facebook  App
 	Instagram App
@@ -60,6 +65,7 @@ var Vars = []Var{
 	{"SALESAI_SANDBOX", "", "1: mount the built-in platform simulator under /sandbox/ and publish there"},
 	{"SALESAI_ALLOW_PRIVATE_MEDIA", "", "1: media downloads may reach loopback/private addresses (tests only)"},
 	{"SALESAI_WORKERS", "20", "concurrent publish jobs per process"},
+	{"SALESAI_JOB_TIMEOUT", "10m", "longest a single publish (e.g. a big YouTube upload) may run; a job of a crashed process is retried soon after this"},
 	{"FACEBOOK_APP_ID, FACEBOOK_APP_SECRET", "", "Meta app for Facebook Login (and Instagram when INSTAGRAM_ENABLE_FB_LOGIN=1)"},
 	{"INSTAGRAM_APP_ID, INSTAGRAM_APP_SECRET", "", "Instagram app for Instagram Login; the secret also verifies Meta callbacks"},
 	{"INSTAGRAM_ENABLE_FB_LOGIN", "0", "0: direct Instagram Login; 1: Facebook Login flow for Instagram accounts"},
@@ -82,6 +88,8 @@ func Load(getenv func(string) string) (Config, error) {
 		YouTube:            app(getenv, "YOUTUBE_CLIENT_ID", "YOUTUBE_CLIENT_SECRET"),
 		LinkedIn:           app(getenv, "LINKEDIN_CLIENT_ID", "LINKEDIN_CLIENT_SECRET"),
 		TwitterRedirectURI: getenv("TWITTER_REDIRECT_URI"),
+		SecretKey:          social.Secret(getenv("SALESAI_SECRET_KEY")),
+		SecretKeyOld:       social.Secret(getenv("SALESAI_SECRET_KEY_OLD")),
 	}
 	var errs []error
 	var err error
@@ -95,6 +103,9 @@ func Load(getenv func(string) string) (Config, error) {
 		errs = append(errs, err)
 	}
 	if c.Workers, err = positive(getenv, "SALESAI_WORKERS", 20); err != nil {
+		errs = append(errs, err)
+	}
+	if c.JobTimeout, err = duration(getenv, "SALESAI_JOB_TIMEOUT", 10*time.Minute); err != nil {
 		errs = append(errs, err)
 	}
 	if c.PublicURL, err = publicURL(or(getenv("SALESAI_PUBLIC_URL"), "http://localhost:8080")); err != nil {
@@ -156,6 +167,18 @@ func positive(getenv func(string) string, name string, def int) (int, error) {
 		return 0, fmt.Errorf("%s must be a whole number from 1 to 10000, not %q", name, v)
 	}
 	return n, nil
+}
+
+func duration(getenv func(string) string, name string, def time.Duration) (time.Duration, error) {
+	v := getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < time.Second || d > 24*time.Hour {
+		return 0, fmt.Errorf("%s must be a duration from 1s to 24h such as 10m, not %q", name, v)
+	}
+	return d, nil
 }
 
 func publicURL(v string) (*url.URL, error) {

@@ -18,6 +18,7 @@ const (
 	Forbidden
 	Unavailable
 	TooMany
+	TooLarge
 )
 
 // Error is the one error type of the domain. Message is safe to show a user; Err

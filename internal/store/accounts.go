@@ -198,11 +198,12 @@ func (s *Store) SaveAccount(ctx context.Context, a *social.Account) error {
 // history with no account (ON DELETE SET NULL).
 func (s *Store) DeleteAccount(ctx context.Context, userID, id int64) error {
 	return s.InTx(ctx, func(tx *sql.Tx) error {
-		return deleteAccountTx(ctx, tx, userID, id)
+		return s.DeleteAccountTx(ctx, tx, userID, id)
 	})
 }
 
-func deleteAccountTx(ctx context.Context, tx *sql.Tx, userID, id int64) error {
+// DeleteAccountTx deletes one of the user's accounts inside a transaction.
+func (s *Store) DeleteAccountTx(ctx context.Context, tx *sql.Tx, userID, id int64) error {
 	res, err := tx.ExecContext(ctx, `DELETE FROM social_accounts WHERE id = $1 AND user_id = $2`, id, userID)
 	if err != nil {
 		return fmt.Errorf("delete account %d: %w", id, err)
@@ -226,4 +227,96 @@ func (s *Store) LockRefresh(ctx context.Context, id int64, until time.Time) (boo
 func (s *Store) UnlockRefresh(ctx context.Context, id int64) error {
 	_, err := s.db.ExecContext(ctx, `UPDATE social_accounts SET refresh_lock_until = 0 WHERE id = $1`, id)
 	return err
+}
+
+// ConnectAccount stores an account a connect flow found. Reconnecting one the
+// user already has (same platform and platform account id) updates it in
+// place, keeping its id, history, on/off switch and any stored refresh token
+// the platform did not resend.
+func (s *Store) ConnectAccount(ctx context.Context, a *social.Account) (created bool, err error) {
+	err = s.InTx(ctx, func(tx *sql.Tx) error {
+		cur, err := s.scanAccount(tx.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM social_accounts
+			WHERE user_id = $1 AND platform = $2 AND platform_account_id = $3`, a.UserID, a.Platform, a.PlatformAccountID))
+		if err != nil && err != social.ErrNotFound {
+			return err
+		}
+		now := s.now().UTC()
+		if cur == nil {
+			created = true
+			a.CreatedAt, a.UpdatedAt, a.Enabled, a.Status = now, now, true, social.StatusConnected
+			sealed, err := s.sealCredentials(a)
+			if err != nil {
+				return err
+			}
+			return tx.QueryRowContext(ctx, `INSERT INTO social_accounts (user_id, platform, name, platform_account_id, auth,
+				enabled, status, credentials, meta, token_expires_at, last_error, created_at, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '', $11, $12) RETURNING id`,
+				a.UserID, a.Platform, a.Name, a.PlatformAccountID, a.Auth, true, social.StatusConnected, sealed, metaJSON(a.Meta),
+				msPtr(a.TokenExpiresAt), ms(now), ms(now)).Scan(&a.ID)
+		}
+		merged := *cur
+		merged.Name, merged.Auth, merged.Status, merged.LastError = a.Name, a.Auth, social.StatusConnected, ""
+		merged.TokenExpiresAt, merged.UpdatedAt = a.TokenExpiresAt, now
+		merged.Credentials.AccessToken = a.Credentials.AccessToken
+		if a.Credentials.RefreshToken != "" {
+			merged.Credentials.RefreshToken = a.Credentials.RefreshToken
+		}
+		if merged.Meta == nil {
+			merged.Meta = map[string]string{}
+		}
+		for k, v := range a.Meta {
+			merged.Meta[k] = v
+		}
+		sealed, err := s.sealCredentials(&merged)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE social_accounts SET name = $1, auth = $2, status = $3, credentials = $4, meta = $5,
+			token_expires_at = $6, last_error = '', updated_at = $7 WHERE id = $8`,
+			merged.Name, merged.Auth, merged.Status, sealed, metaJSON(merged.Meta), msPtr(merged.TokenExpiresAt), ms(now), merged.ID)
+		*a = merged
+		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("connect account: %w", err)
+	}
+	return created, nil
+}
+
+// Reseal re-seals every account's credentials for which needs reports true
+// (sealed under an old key), one account per transaction, so an interrupted
+// run leaves each row either old or new and a second run finishes the job.
+func (s *Store) Reseal(ctx context.Context, needs func(sealed string) bool) (int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, user_id, credentials FROM social_accounts ORDER BY id`)
+	if err != nil {
+		return 0, fmt.Errorf("reseal: %w", err)
+	}
+	type row struct {
+		id, user int64
+		sealed   string
+	}
+	var todo []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.id, &r.user, &r.sealed); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("reseal: %w", err)
+		}
+		if needs(r.sealed) {
+			todo = append(todo, r)
+		}
+	}
+	rows.Close()
+	n := 0
+	for _, r := range todo {
+		a, err := s.Account(ctx, r.user, r.id)
+		if err != nil {
+			return n, fmt.Errorf("reseal account %d: %w", r.id, err)
+		}
+		if err := s.SaveAccount(ctx, a); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }

@@ -1,0 +1,112 @@
+package app
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/salesai/social/internal/config"
+	"github.com/salesai/social/internal/platform"
+	"github.com/salesai/social/internal/platform/sim"
+	"github.com/salesai/social/internal/publish"
+	"github.com/salesai/social/internal/social"
+	"github.com/salesai/social/internal/web"
+)
+
+// platforms is every platform client of this process, built once.
+type platforms struct {
+	http           *http.Client
+	rewriter       *platform.Rewriter
+	clients        publish.Platforms
+	connectors     map[social.Platform]platform.Connector
+	missing        map[social.Platform]string // platform → the variables to set
+	metaSecrets    map[social.Platform]string
+	rewriteConsent func(string) string
+}
+
+// endpoint is where platform calls go: the sandbox's own simulator, the
+// configured rewrite, or (empty) the real platforms.
+func endpoint(cfg config.Config) string {
+	if cfg.Sandbox {
+		return cfg.PublicURL.JoinPath("sandbox").String()
+	}
+	return cfg.PlatformURL
+}
+
+// withSandboxApps fills missing app credentials with the simulator's, so a
+// sandbox works with no developer app at all.
+func withSandboxApps(cfg config.Config) config.Config {
+	if !cfg.Sandbox {
+		return cfg
+	}
+	fill := func(a *config.App, p string) {
+		if !a.Configured() {
+			a.ID, a.Secret = sim.SandboxApps[p].ID, social.Secret(sim.SandboxApps[p].Secret)
+		}
+	}
+	fill(&cfg.Facebook, "facebook")
+	fill(&cfg.Instagram, "instagram")
+	fill(&cfg.Twitter, "twitter")
+	fill(&cfg.YouTube, "youtube")
+	fill(&cfg.LinkedIn, "linkedin")
+	return cfg
+}
+
+func buildPlatforms(cfg config.Config, log *slog.Logger) (*platforms, error) {
+	cfg = withSandboxApps(cfg)
+	rw, err := platform.NewRewriter(endpoint(cfg))
+	if err != nil {
+		return nil, err
+	}
+	p := &platforms{
+		rewriter:    rw,
+		http:        platform.NewHTTPClient(platform.ClientConfig{Rewriter: rw}),
+		clients:     publish.Platforms{},
+		connectors:  map[social.Platform]platform.Connector{},
+		missing:     map[social.Platform]string{},
+		metaSecrets: map[social.Platform]string{},
+	}
+	if rw.Active() {
+		p.rewriteConsent = rw.String
+		log.Info("platform calls are rerouted", "endpoint", endpoint(cfg))
+	}
+	p.addClients(cfg)
+	return p, nil
+}
+
+// addClients builds each platform's client from its app credentials; a
+// platform without them can still publish through manually added accounts
+// where that makes sense, but cannot connect.
+func (p *platforms) addClients(cfg config.Config) {
+	need := func(pl social.Platform, app config.App, vars string) bool {
+		if app.Configured() {
+			return true
+		}
+		p.missing[pl] = vars
+		return false
+	}
+	need(social.Facebook, cfg.Facebook, "FACEBOOK_APP_ID and FACEBOOK_APP_SECRET")
+	if cfg.InstagramFacebookLogin {
+		need(social.Instagram, cfg.Facebook, "FACEBOOK_APP_ID and FACEBOOK_APP_SECRET (INSTAGRAM_ENABLE_FB_LOGIN=1)")
+	} else {
+		need(social.Instagram, cfg.Instagram, "INSTAGRAM_APP_ID and INSTAGRAM_APP_SECRET")
+	}
+	need(social.Twitter, cfg.Twitter, "TWITTER_CLIENT_ID (and TWITTER_CLIENT_SECRET)")
+	need(social.YouTube, cfg.YouTube, "YOUTUBE_CLIENT_ID and YOUTUBE_CLIENT_SECRET")
+	need(social.LinkedIn, cfg.LinkedIn, "LINKEDIN_CLIENT_ID and LINKEDIN_CLIENT_SECRET")
+	if cfg.Instagram.Secret != "" {
+		p.metaSecrets[social.Instagram] = cfg.Instagram.Secret.Reveal()
+	}
+	if cfg.Facebook.Secret != "" {
+		p.metaSecrets[social.Facebook] = cfg.Facebook.Secret.Reveal()
+	}
+}
+
+// status tells the UI which Connect buttons work, and why not.
+func (p *platforms) status() []web.PlatformStatus {
+	var out []web.PlatformStatus
+	for _, pl := range social.Platforms {
+		_, ok := p.connectors[pl]
+		out = append(out, web.PlatformStatus{Platform: pl, CanConnect: ok, Missing: p.missing[pl]})
+	}
+	return out
+}
