@@ -63,7 +63,13 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, workers bool
 		_ = st.Close()
 		return nil, err
 	}
-	a.Publish = publish.New(publish.Config{Store: st, Platforms: a.plats.clients, Logger: log})
+	pc := publish.Config{Store: st, Platforms: a.plats.clients, Logger: log}
+	if !cfg.Sandbox {
+		// The sandbox usually has no internet, so its media links cannot be
+		// checked; the simulator accepts any well-formed link instead.
+		pc.Media = a.plats.media
+	}
+	a.Publish = publish.New(pc)
 	qc := queue.Config{Logger: log, MaxWorkers: cfg.Workers, JobTimeout: cfg.JobTimeout}
 	if workers {
 		qc.Workers, qc.PeriodicJobs = a.Publish.Workers(), a.Publish.PeriodicJobs()

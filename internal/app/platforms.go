@@ -5,7 +5,9 @@ import (
 	"net/http"
 
 	"github.com/salesai/social/internal/config"
+	"github.com/salesai/social/internal/media"
 	"github.com/salesai/social/internal/platform"
+	"github.com/salesai/social/internal/platform/facebook"
 	"github.com/salesai/social/internal/platform/sim"
 	"github.com/salesai/social/internal/publish"
 	"github.com/salesai/social/internal/social"
@@ -15,6 +17,7 @@ import (
 // platforms is every platform client of this process, built once.
 type platforms struct {
 	http           *http.Client
+	media          *media.Fetcher
 	rewriter       *platform.Rewriter
 	clients        publish.Platforms
 	connectors     map[social.Platform]platform.Connector
@@ -69,13 +72,14 @@ func buildPlatforms(cfg config.Config, log *slog.Logger) (*platforms, error) {
 		p.rewriteConsent = rw.String
 		log.Info("platform calls are rerouted", "endpoint", endpoint(cfg))
 	}
+	p.media = media.NewFetcher(media.FetcherConfig{AllowPrivate: cfg.AllowPrivateMedia})
 	p.addClients(cfg)
 	return p, nil
 }
 
-// addClients builds each platform's client from its app credentials; a
-// platform without them can still publish through manually added accounts
-// where that makes sense, but cannot connect.
+// addClients builds each platform's client. Every platform can publish for
+// accounts that already hold tokens; only platforms with app credentials can
+// connect new accounts (and refresh where the app's credentials are needed).
 func (p *platforms) addClients(cfg config.Config) {
 	need := func(pl social.Platform, app config.App, vars string) bool {
 		if app.Configured() {
@@ -84,7 +88,12 @@ func (p *platforms) addClients(cfg config.Config) {
 		p.missing[pl] = vars
 		return false
 	}
-	need(social.Facebook, cfg.Facebook, "FACEBOOK_APP_ID and FACEBOOK_APP_SECRET")
+	fb := facebook.New(facebook.Config{AppID: cfg.Facebook.ID, AppSecret: cfg.Facebook.Secret.Reveal(),
+		RedirectURL: cfg.RedirectURL(social.Facebook), HTTPClient: p.http})
+	p.clients[social.Facebook] = fb
+	if need(social.Facebook, cfg.Facebook, "FACEBOOK_APP_ID and FACEBOOK_APP_SECRET") {
+		p.connectors[social.Facebook] = fb
+	}
 	if cfg.InstagramFacebookLogin {
 		need(social.Instagram, cfg.Facebook, "FACEBOOK_APP_ID and FACEBOOK_APP_SECRET (INSTAGRAM_ENABLE_FB_LOGIN=1)")
 	} else {

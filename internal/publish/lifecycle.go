@@ -126,7 +126,7 @@ func (s *Service) validateExisting(ctx context.Context, userID int64, p *social.
 		return err
 	}
 	in := social.Compose{Caption: p.Caption, ImageURLs: p.ImageURLs, VideoURL: p.VideoURL, ScheduledAt: p.ScheduledAt}
-	if probs := social.Validate(s.now(), in, sel); len(probs) > 0 {
+	if probs := s.validate(ctx, in, sel); len(probs) > 0 {
 		return probs
 	}
 	return nil

@@ -29,6 +29,7 @@ type Service struct {
 	platforms Platforms
 	log       *slog.Logger
 	now       func() time.Time
+	media     Preflighter
 
 	refreshMu sync.Mutex
 	refreshes map[int64]*sync.Mutex // in-process half of the per-account refresh lock
@@ -41,6 +42,8 @@ type Config struct {
 	Platforms Platforms
 	Logger    *slog.Logger
 	Now       func() time.Time
+	// Media checks image and video links at compose time; nil skips that.
+	Media Preflighter
 }
 
 // New returns a Service.
@@ -52,7 +55,7 @@ func New(cfg Config) *Service {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Service{store: cfg.Store, queue: cfg.Queue, platforms: cfg.Platforms, log: cfg.Logger, now: cfg.Now,
-		refreshes: map[int64]*sync.Mutex{}}
+		media: cfg.Media, refreshes: map[int64]*sync.Mutex{}}
 }
 
 // SetQueue gives the service its River client. The client needs the workers,
@@ -92,7 +95,19 @@ func (s *Service) Validate(ctx context.Context, userID int64, in Input) (social.
 	if err != nil {
 		return nil, err
 	}
-	return social.Validate(s.now(), compose(in), selected), nil
+	return s.validate(ctx, compose(in), selected), nil
+}
+
+// validate applies the rules, then (when the links are well formed) checks
+// the media behind them.
+func (s *Service) validate(ctx context.Context, c social.Compose, selected []social.Selected) social.Problems {
+	probs := social.Validate(s.now(), c, selected)
+	for _, p := range probs {
+		if p.Code == "invalid_url" || p.Code == "no_accounts" {
+			return probs
+		}
+	}
+	return append(probs, s.preflight(ctx, c, selected)...)
 }
 
 func compose(in Input) social.Compose {
@@ -127,7 +142,7 @@ func (s *Service) Create(ctx context.Context, userID int64, in Input) (*social.P
 	if err != nil {
 		return nil, err
 	}
-	if probs := social.Validate(s.now(), compose(in), selected); len(probs) > 0 {
+	if probs := s.validate(ctx, compose(in), selected); len(probs) > 0 {
 		return nil, probs
 	}
 	p := &social.Post{UserID: userID, Caption: in.Caption, ImageURLs: in.ImageURLs, VideoURL: in.VideoURL, ScheduledAt: in.ScheduledAt}
