@@ -1,0 +1,5 @@
+//go:build !race
+
+package youtube
+
+const raceEnabled = false
