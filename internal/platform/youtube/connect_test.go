@@ -3,6 +3,7 @@ package youtube
 import (
 	"context"
 	"errors"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -132,5 +133,29 @@ func TestRefreshRevoked(t *testing.T) {
 	}
 	if strings.Contains(pe.Message, a.Credentials.RefreshToken.Reveal()) {
 		t.Errorf("the message leaks the refresh token")
+	}
+}
+
+// TestConnectUploadUnticked: on Google's granular consent screen the user may
+// untick youtube.upload; connecting then says so instead of failing later.
+func TestConnectUploadUnticked(t *testing.T) {
+	t.Parallel()
+	f := setup(t, setupOpts{})
+	u, _ := url.Parse(f.rw.String(f.client.AuthCodeURL("st", "")))
+	q := u.Query()
+	q.Set("scope", Scopes[1]) // youtube.readonly only
+	q.Set("auto", "1")
+	u.RawQuery = q.Encode()
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.Get(u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc, _ := url.Parse(resp.Header.Get("Location"))
+	_, err = f.client.Exchange(context.Background(), loc.Query().Get("code"), "")
+	var pe *platform.Error
+	if !errors.As(err, &pe) || pe.Code != "permission_missing" || pe.Kind != platform.Permanent {
+		t.Fatalf("got %v, want permission_missing", err)
 	}
 }

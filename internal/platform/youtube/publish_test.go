@@ -118,6 +118,25 @@ func TestPublishVideoNotFound(t *testing.T) {
 	}
 }
 
+func TestPublishVideoTooLarge(t *testing.T) {
+	t.Parallel()
+	for _, kind := range []string{"sized", "unsized"} {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			f := setup(t, setupOpts{cfg: func(c *Config) { c.MaxVideoBytes = 512 * kib; c.ChunkSize = 256 * kib }})
+			a := f.mustAccount(t)
+			_, err := f.client.Publish(context.Background(), a, platform.Draft{VideoURL: f.media.url(kind, 2*512*kib)})
+			var pe *platform.Error
+			if !errors.As(err, &pe) || pe.Kind != platform.Permanent || pe.Code != "media_rejected" || !strings.Contains(pe.Message, "limit") {
+				t.Fatalf("got %v, want a permanent media_rejected naming the limit", err)
+			}
+			if n := len(f.sim.Posts("youtube")); n != 0 {
+				t.Errorf("%d videos published, want none", n)
+			}
+		})
+	}
+}
+
 // TestPublishResumesAfterServerError: the first chunk answers 503; the client
 // asks YouTube what it has (nothing) and sends it again.
 func TestPublishResumesAfterServerError(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/salesai/social/internal/media"
 	"github.com/salesai/social/internal/platform"
 	"github.com/salesai/social/internal/platform/sim"
 	"github.com/salesai/social/internal/social"
@@ -57,7 +58,7 @@ func setup(t *testing.T, o setupOpts) *fixture {
 	ms := newMediaServer(t)
 	app := sim.SandboxApps["youtube"]
 	cfg := Config{ClientID: app.ID, ClientSecret: app.Secret, RedirectURL: redirectURL, HTTPClient: hc,
-		Media: testFetcher{}, Now: o.sim.Now, RetryBase: time.Millisecond}
+		Media: media.NewFetcher(media.FetcherConfig{AllowPrivate: true}), Now: o.sim.Now, RetryBase: time.Millisecond}
 	if o.cfg != nil {
 		o.cfg(&cfg)
 	}
@@ -121,26 +122,6 @@ func (f *fixture) wantUploaded(t *testing.T, id string, n int64) {
 		}
 	}
 	t.Fatalf("no video %s in the simulator", id)
-}
-
-// testFetcher opens media URLs with a plain GET (no SSRF guard: the media
-// server is on loopback). Size is -1 when the server sent no Content-Length.
-type testFetcher struct{}
-
-func (testFetcher) Fetch(ctx context.Context, u string, _ int64) (*platform.Media, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	if resp.StatusCode != http.StatusOK {
-		resp.Body.Close()
-		return nil, &social.Error{Kind: social.Invalid, Code: "media_not_found", Message: "The media URL answered " + resp.Status + "."}
-	}
-	return &platform.Media{Body: resp.Body, Size: resp.ContentLength, ContentType: resp.Header.Get("Content-Type")}, nil
 }
 
 // mediaServer serves generated videos without holding them in memory:

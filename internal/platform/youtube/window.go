@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/salesai/social/internal/platform"
+	"github.com/salesai/social/internal/social"
 )
 
 // window holds the bytes of the video YouTube has not confirmed yet, read
@@ -56,7 +57,7 @@ func (w *window) fill() error {
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
 		w.eof, w.total = true, held
 	default:
-		return mediaError(fmt.Errorf("youtube: read video: %w", err), platform.Temporary)
+		return readError(err)
 	}
 	switch {
 	case held > w.max:
@@ -69,6 +70,17 @@ func (w *window) fill() error {
 			Message: "The video at video_url is empty. Check that the link points at the video file."}
 	}
 	return nil
+}
+
+// readError is a download that broke off. The fetcher's own verdict (such as
+// the size limit) is final; anything else is worth another try.
+func readError(err error) error {
+	kind := platform.Temporary
+	var se *social.Error
+	if errors.As(err, &se) {
+		kind = platform.Permanent
+	}
+	return mediaError(fmt.Errorf("youtube: read video: %w", err), kind)
 }
 
 // piece is what to send next: a whole chunk (a multiple of 256 KiB, §5.4)
