@@ -30,7 +30,7 @@ type googleError struct {
 // reasonWords says the reasons of §5.7 in plain words; YouTube's own message
 // follows them in the sentence a user reads.
 var reasonWords = map[string]string{
-	"quotaExceeded":           "SalesAI's daily YouTube upload quota is used up; it resets at midnight Pacific Time",
+	"quotaExceeded":           "SalesAI's daily YouTube API quota is used up; it resets at midnight Pacific Time",
 	"uploadLimitExceeded":     "this channel reached YouTube's daily upload limit; YouTube says to try again in 24 hours",
 	"authError":               "the YouTube sign-in is no longer valid",
 	"expired":                 "the YouTube sign-in expired",
