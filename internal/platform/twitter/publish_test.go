@@ -115,9 +115,7 @@ func TestPublish_ImagesV2(t *testing.T) {
 			t.Errorf("upload headers %v: want Content-Length and the bearer token", u.Header)
 		}
 	}
-	for _, m := range e.sim.Posts("twitter")[0].Media {
-		ids = append(ids, m)
-	}
+	ids = e.sim.Posts("twitter")[0].Media
 	bodies := tweetBodies(t, e)
 	if len(bodies) != 1 || bodies[0].Media == nil || !slices.Equal(bodies[0].Media.MediaIDs, ids) || len(ids) != 2 {
 		t.Errorf("tweet bodies %+v, sim media %v", bodies, ids)
