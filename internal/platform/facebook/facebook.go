@@ -74,9 +74,9 @@ func New(cfg Config) *Client {
 			ClientID:     cfg.AppID,
 			ClientSecret: cfg.AppSecret,
 			RedirectURL:  cfg.RedirectURL,
-			// Graph's token endpoint is documented as GET, but x/oauth2's own
-			// endpoints.Facebook has POSTed to it for years: Graph accepts the
-			// form body (see the package report).
+			// Graph's token endpoint is documented as GET (§1.3); x/oauth2
+			// always POSTs, as its own endpoints.Facebook has for years, and
+			// Graph takes the parameters from the form body.
 			Endpoint: oauth2.Endpoint{
 				AuthURL:   dialogBase + "/" + cfg.Version + "/dialog/oauth",
 				TokenURL:  graphBase + "/" + cfg.Version + "/oauth/access_token",
