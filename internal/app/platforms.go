@@ -8,6 +8,7 @@ import (
 	"github.com/salesai/social/internal/media"
 	"github.com/salesai/social/internal/platform"
 	"github.com/salesai/social/internal/platform/facebook"
+	"github.com/salesai/social/internal/platform/twitter"
 	"github.com/salesai/social/internal/platform/sim"
 	"github.com/salesai/social/internal/publish"
 	"github.com/salesai/social/internal/social"
@@ -99,7 +100,12 @@ func (p *platforms) addClients(cfg config.Config) {
 	} else {
 		need(social.Instagram, cfg.Instagram, "INSTAGRAM_APP_ID and INSTAGRAM_APP_SECRET")
 	}
-	need(social.Twitter, cfg.Twitter, "TWITTER_CLIENT_ID (and TWITTER_CLIENT_SECRET)")
+	x := twitter.New(twitter.Config{ClientID: cfg.Twitter.ID, ClientSecret: cfg.Twitter.Secret.Reveal(),
+		RedirectURL: cfg.RedirectURL(social.Twitter), HTTPClient: p.http, Media: p.media})
+	p.clients[social.Twitter] = x
+	if need(social.Twitter, cfg.Twitter, "TWITTER_CLIENT_ID (and TWITTER_CLIENT_SECRET)") {
+		p.connectors[social.Twitter] = x
+	}
 	need(social.YouTube, cfg.YouTube, "YOUTUBE_CLIENT_ID and YOUTUBE_CLIENT_SECRET")
 	need(social.LinkedIn, cfg.LinkedIn, "LINKEDIN_CLIENT_ID and LINKEDIN_CLIENT_SECRET")
 	if cfg.Instagram.Secret != "" {

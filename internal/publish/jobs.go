@@ -22,9 +22,13 @@ var activeStates = []rivertype.JobState{
 const maxAttempts = 8
 
 // PublishArgs publishes one target: now, at its time, or into Facebook's own
-// scheduler for native targets.
+// scheduler for native targets. A target has one job at a time: the job is
+// unique by target and by the job it replaces (Prev, 0 for the first), so a
+// retry or reschedule gets a fresh job even while the old one is still being
+// finalized by River, and two concurrent retries still make only one.
 type PublishArgs struct {
 	TargetID int64 `json:"target_id" river:"unique"`
+	Prev     int64 `json:"prev,omitempty" river:"unique"`
 }
 
 // Kind names the job.

@@ -176,7 +176,7 @@ func (s *Service) enqueue(ctx context.Context, tx *sql.Tx, p *social.Post, t *so
 	if t.Mode == social.ModeQueue && p.ScheduledAt != nil && p.ScheduledAt.Sub(s.now()) > nowWindow {
 		opts.ScheduledAt = *p.ScheduledAt
 	}
-	res, err := s.queue.InsertTx(ctx, tx, PublishArgs{TargetID: t.ID}, opts)
+	res, err := s.queue.InsertTx(ctx, tx, PublishArgs{TargetID: t.ID, Prev: t.JobID}, opts)
 	if err != nil {
 		return 0, err
 	}
