@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/salesai/social/internal/media"
 	"github.com/salesai/social/internal/platform"
 	"github.com/salesai/social/internal/platform/sim"
 	"github.com/salesai/social/internal/social"
@@ -35,26 +36,6 @@ func (c *clock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.t = c.t.Add(d)
-}
-
-// testFetcher is a tiny MediaFetcher over plain HTTP, standing in for
-// internal/media (not committed yet) against the local media server.
-type testFetcher struct{ client *http.Client }
-
-func (f testFetcher) Fetch(ctx context.Context, u string, maxBytes int64) (*platform.Media, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, fmt.Errorf("build media request: %w", err)
-	}
-	resp, err := f.client.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("fetch media: %w", err)
-	}
-	if resp.StatusCode != http.StatusOK || resp.ContentLength > maxBytes {
-		resp.Body.Close()
-		return nil, fmt.Errorf("the server answered HTTP %d with %d bytes", resp.StatusCode, resp.ContentLength)
-	}
-	return &platform.Media{Body: resp.Body, Size: resp.ContentLength, ContentType: resp.Header.Get("Content-Type"), Name: path.Base(u)}, nil
 }
 
 // env is a simulator, a media server and clients wired through the endpoint
@@ -84,15 +65,20 @@ func setup(t *testing.T, opts sim.Options) *env {
 	}
 	e.rw = rw
 	cfg := Config{RedirectURL: redirectURL, HTTPClient: platform.NewHTTPClient(platform.ClientConfig{Rewriter: rw}),
-		Media: testFetcher{client: e.media.Client()}, Now: e.clock.Now}
+		Media: media.NewFetcher(media.FetcherConfig{AllowPrivate: true}), Now: e.clock.Now}
 	e.manual = New(cfg)
 	cfg.ClientID, cfg.ClientSecret = sim.SandboxApps["linkedin"].ID, sim.SandboxApps["linkedin"].Secret
 	e.app = New(cfg)
 	return e
 }
 
-// serveImage answers /N.png with a small PNG, anything else 404.
+// serveImage answers /N.png with a small PNG, /big.png with 21 MiB of
+// unannounced length (past every image limit), anything else 404.
 func serveImage(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/big.png" {
+		streamBig(w)
+		return
+	}
 	if path.Ext(r.URL.Path) != ".png" {
 		http.NotFound(w, r)
 		return
@@ -169,4 +155,18 @@ func mustPlatformError(t *testing.T, err error, kind platform.ErrorKind, code st
 		t.Fatalf("error kind %d code %q (%s), want kind %d code %q", pe.Kind, pe.Code, pe.Message, kind, code)
 	}
 	return pe
+}
+
+// streamBig sends a PNG signature and then zeros, chunked, so only reading
+// finds out how large it is.
+func streamBig(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "image/png")
+	_, _ = w.Write([]byte("\x89PNG\r\n\x1a\n"))
+	w.(http.Flusher).Flush()
+	chunk := make([]byte, 1<<20)
+	for range 21 {
+		if _, err := w.Write(chunk); err != nil {
+			return
+		}
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/salesai/social/internal/platform"
+	"github.com/salesai/social/internal/social"
 )
 
 // registerUpload is the Assets API step 1 body (platforms.md §4.4).
@@ -115,36 +116,54 @@ func linkedInURL(raw string) bool {
 	return h == "linkedin.com" || strings.HasSuffix(h, ".linkedin.com")
 }
 
-// fetch opens the image through the SSRF-safe fetcher. A refused or
-// unreadable URL fails the post; a network failure on the way to the media
-// host is retried (LinkedIn was not called, so nothing can be doubled).
+// fetch opens the image through the SSRF-safe fetcher.
 func (c *Client) fetch(ctx context.Context, imageURL string) (*platform.Media, error) {
 	if c.cfg.Media == nil {
 		return nil, errors.New("linkedin: no media fetcher configured")
 	}
 	m, err := c.cfg.Media.Fetch(ctx, imageURL, maxImageBytes)
-	if err == nil {
-		return m, nil
+	if err != nil {
+		return nil, fetchError(err, imageURL)
 	}
+	return m, nil
+}
+
+// fetchError maps a failed download. The fetcher's own refusals (private
+// address, too large, not found: a *social.Error) and other unusable URLs
+// fail the post with its words; a network failure on the way to the media
+// host is retried (LinkedIn was not called, so nothing can be doubled).
+func fetchError(err error, imageURL string) error {
 	var pe *platform.Error
+	var se *social.Error
 	var ne net.Error
 	switch {
 	case errors.As(err, &pe), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return nil, err
+		return err
+	case errors.As(err, &se):
+		return mediaRejected(se.Message, imageURL, 0, err)
 	case errors.As(err, &ne):
-		return nil, &platform.Error{Platform: li, Kind: platform.Temporary, Code: "media_rejected",
+		return &platform.Error{Platform: li, Kind: platform.Temporary, Code: "media_rejected",
 			Message: fmt.Sprintf("SalesAI could not download the image %s for LinkedIn; it will try again.", imageURL), Err: err}
 	}
-	return nil, &platform.Error{Platform: li, Kind: platform.Permanent, Code: "media_rejected",
-		Message: fmt.Sprintf("SalesAI could not use the image %s for LinkedIn: %s.", imageURL, err), Err: err}
+	return mediaRejected(err.Error(), imageURL, 0, err)
 }
 
-// mediaError says which image LinkedIn refused as unusable.
+func mediaRejected(reason, imageURL string, status int, err error) error {
+	return &platform.Error{Platform: li, Kind: platform.Permanent, Status: status, Code: "media_rejected",
+		Message: fmt.Sprintf("The image %s could not be used for LinkedIn: %s", imageURL, strings.TrimSpace(reason)), Err: err}
+}
+
+// mediaError says which image LinkedIn refused as unusable, or which one
+// failed while it streamed (over the size limit: a *social.Error from the
+// fetcher's body; the share was not made).
 func mediaError(err error, imageURL string) error {
 	var pe *platform.Error
-	if errors.As(err, &pe) && pe.Kind == platform.Permanent && pe.Code == "platform_error" {
-		return &platform.Error{Platform: li, Kind: platform.Permanent, Status: pe.Status, Code: "media_rejected",
-			Message: fmt.Sprintf("LinkedIn rejected the image %s: %s.", imageURL, reasonOf(pe)), Err: err}
+	var se *social.Error
+	switch {
+	case errors.As(err, &pe) && pe.Kind == platform.Permanent && pe.Code == "platform_error":
+		return mediaRejected(reasonOf(pe)+".", imageURL, pe.Status, err)
+	case !errors.As(err, &pe) && errors.As(err, &se):
+		return mediaRejected(se.Message, imageURL, 0, err)
 	}
 	return err
 }

@@ -310,3 +310,19 @@ var errReset = errors.New("connection reset by peer")
 type resetTransport struct{}
 
 func (resetTransport) RoundTrip(*http.Request) (*http.Response, error) { return nil, errReset }
+
+// An image that turns out too large while it streams fails the post with the
+// fetcher's words; nothing is shared.
+func TestPublish_ImageTooLarge(t *testing.T) {
+	t.Parallel()
+	e := setup(t, sim.Options{})
+	a := manualAccount(e.connect(t))
+	_, err := e.manual.Publish(context.Background(), a, platform.Draft{Caption: "huge", ImageURLs: []string{e.media.URL + "/big.png"}})
+	pe := mustPlatformError(t, err, platform.Permanent, "media_rejected")
+	if !strings.Contains(pe.Message, e.media.URL+"/big.png") {
+		t.Errorf("message %q does not name the image", pe.Message)
+	}
+	if n := len(e.sim.Posts("linkedin")); n != 0 {
+		t.Errorf("%d posts, want 0", n)
+	}
+}

@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/salesai/social/internal/media"
 	"github.com/salesai/social/internal/platform"
 	"github.com/salesai/social/internal/platform/sim"
 	"github.com/salesai/social/internal/social"
@@ -36,26 +37,6 @@ func (c *clock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.t = c.t.Add(d)
-}
-
-// testFetcher is a tiny MediaFetcher over plain HTTP, standing in for
-// internal/media (not committed yet) against the local media server.
-type testFetcher struct{ client *http.Client }
-
-func (f testFetcher) Fetch(ctx context.Context, u string, maxBytes int64) (*platform.Media, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, fmt.Errorf("build media request: %w", err)
-	}
-	resp, err := f.client.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("fetch media: %w", err)
-	}
-	if resp.StatusCode != http.StatusOK || resp.ContentLength > maxBytes {
-		resp.Body.Close()
-		return nil, fmt.Errorf("the server answered HTTP %d with %d bytes", resp.StatusCode, resp.ContentLength)
-	}
-	return &platform.Media{Body: resp.Body, Size: resp.ContentLength, ContentType: resp.Header.Get("Content-Type"), Name: path.Base(u)}, nil
 }
 
 // env is a simulator, a media server and a client wired through the endpoint
@@ -89,13 +70,22 @@ func setup(t *testing.T, opts sim.Options, cfg Config) *env {
 		cfg.ClientID, cfg.ClientSecret = sim.SandboxApps["twitter"].ID, sim.SandboxApps["twitter"].Secret
 	}
 	cfg.RedirectURL, cfg.HTTPClient, cfg.Now = redirectURL, e.hc, e.clock.Now
-	cfg.Media = testFetcher{client: e.media.Client()}
+	cfg.Media = media.NewFetcher(media.FetcherConfig{AllowPrivate: true})
 	e.client = New(cfg)
 	return e
 }
 
-// serveImage answers /N.png with a small distinct PNG.
+// serveImage answers /N.png with a small distinct PNG, /big.png with 21 MiB
+// of unannounced length (past every image limit), anything else 404.
 func serveImage(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/big.png" {
+		streamBig(w)
+		return
+	}
+	if path.Ext(r.URL.Path) != ".png" {
+		http.NotFound(w, r)
+		return
+	}
 	img := image.NewRGBA(image.Rect(0, 0, 16, 9))
 	img.Set(0, 0, color.RGBA{R: uint8(len(r.URL.Path)), A: 255})
 	var buf bytes.Buffer
@@ -183,4 +173,18 @@ func mustPlatformError(t *testing.T, err error, kind platform.ErrorKind, code st
 		t.Fatalf("error kind %d code %q (%s), want kind %d code %q", pe.Kind, pe.Code, pe.Message, kind, code)
 	}
 	return pe
+}
+
+// streamBig sends a PNG signature and then zeros, chunked, so only reading
+// finds out how large it is.
+func streamBig(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "image/png")
+	_, _ = w.Write([]byte("\x89PNG\r\n\x1a\n"))
+	w.(http.Flusher).Flush()
+	chunk := make([]byte, 1<<20)
+	for range 21 {
+		if _, err := w.Write(chunk); err != nil {
+			return
+		}
+	}
 }

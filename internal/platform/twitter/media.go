@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 
 	"github.com/salesai/social/internal/platform"
 	"github.com/salesai/social/internal/social"
@@ -37,28 +38,41 @@ func (c *Client) uploadImage(ctx context.Context, a platform.Account, url string
 	return c.uploadV2(ctx, bearer(a.Credentials.AccessToken.Reveal()), m, url)
 }
 
-// fetch opens the image through the SSRF-safe fetcher, limited to 5 MB. A
-// refused or unreadable URL fails the post; a network failure on the way to
-// the media host is retried (X was not called, so nothing can be doubled).
+// fetch opens the image through the SSRF-safe fetcher, limited to 5 MB.
 func (c *Client) fetch(ctx context.Context, url string) (*platform.Media, error) {
 	if c.cfg.Media == nil {
 		return nil, errors.New("twitter: no media fetcher configured")
 	}
 	m, err := c.cfg.Media.Fetch(ctx, url, maxImageBytes)
-	if err == nil {
-		return m, nil
+	if err != nil {
+		return nil, fetchError(err, url)
 	}
+	return m, nil
+}
+
+// fetchError maps a failed download. The fetcher's own refusals (private
+// address, too large, not found: a *social.Error) and other unusable URLs
+// fail the post with its words; a network failure on the way to the media
+// host is retried (X was not called, so nothing can be doubled).
+func fetchError(err error, url string) error {
 	var pe *platform.Error
+	var se *social.Error
 	var ne net.Error
 	switch {
 	case errors.As(err, &pe), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return nil, err
+		return err
+	case errors.As(err, &se):
+		return mediaRejected(se.Message, url, err)
 	case errors.As(err, &ne):
-		return nil, &platform.Error{Platform: social.Twitter, Kind: platform.Temporary, Code: "media_rejected",
+		return &platform.Error{Platform: social.Twitter, Kind: platform.Temporary, Code: "media_rejected",
 			Message: fmt.Sprintf("SalesAI could not download the image %s for X; it will try again.", url), Err: err}
 	}
-	return nil, &platform.Error{Platform: social.Twitter, Kind: platform.Permanent, Code: "media_rejected",
-		Message: fmt.Sprintf("SalesAI could not use the image %s for X: %s.", url, err), Err: err}
+	return mediaRejected(err.Error(), url, err)
+}
+
+func mediaRejected(reason, url string, err error) error {
+	return &platform.Error{Platform: social.Twitter, Kind: platform.Permanent, Code: "media_rejected",
+		Message: fmt.Sprintf("The image %s could not be used for X: %s", url, strings.TrimSpace(reason)), Err: err}
 }
 
 // uploadV2 is POST /2/media/upload, multipart media + media_category
@@ -100,9 +114,15 @@ func (c *Client) uploadV1(ctx context.Context, au auth, m *platform.Media, url s
 	return mediaID(out.MediaIDString)
 }
 
-// uploadError says which image X refused as unusable (400, 413).
+// uploadError says which image X refused as unusable (400, 413), or which
+// one failed while it streamed (over the size limit: a *social.Error from the
+// fetcher's body; X never got the whole image, so nothing was posted).
 func uploadError(err error, url string) error {
 	var pe *platform.Error
+	var se *social.Error
+	if !errors.As(err, &pe) && errors.As(err, &se) {
+		return mediaRejected(se.Message, url, err)
+	}
 	if errors.As(err, &pe) && (pe.Status == http.StatusBadRequest || pe.Status == http.StatusRequestEntityTooLarge) {
 		return &platform.Error{Platform: social.Twitter, Kind: platform.Permanent, Status: pe.Status, Code: "media_rejected",
 			Message: fmt.Sprintf("X rejected the image %s: %s.", url, reasonOf(pe)), Err: err}

@@ -380,3 +380,35 @@ func TestComparable(t *testing.T) {
 		t.Error("different texts compare equal")
 	}
 }
+
+// An image that turns out too large while it streams fails the post with the
+// fetcher's words; nothing is posted.
+func TestPublish_ImageTooLarge(t *testing.T) {
+	t.Parallel()
+	for _, legacy := range []bool{false, true} {
+		e := setup(t, sim.Options{}, Config{})
+		a := account(e.connect(t, ""))
+		if legacy {
+			a.Credentials = legacyCreds(a.Credentials)
+		}
+		_, err := e.client.Publish(context.Background(), a, platform.Draft{Caption: "huge", ImageURLs: []string{e.media.URL + "/big.png"}})
+		pe := mustPlatformError(t, err, platform.Permanent, "media_rejected")
+		if !strings.Contains(pe.Message, e.media.URL+"/big.png") {
+			t.Errorf("legacy=%v: message %q does not name the image", legacy, pe.Message)
+		}
+		if n := len(e.sim.Posts("twitter")); n != 0 {
+			t.Errorf("legacy=%v: %d posts, want 0", legacy, n)
+		}
+	}
+}
+
+func TestPublish_ImageNotFound(t *testing.T) {
+	t.Parallel()
+	e := setup(t, sim.Options{}, Config{})
+	a := account(e.connect(t, ""))
+	_, err := e.client.Publish(context.Background(), a, platform.Draft{Caption: "gone", ImageURLs: []string{e.media.URL + "/gone"}})
+	mustPlatformError(t, err, platform.Permanent, "media_rejected")
+	if n := len(e.requests(http.MethodPost, "api.x.com", "/2/media/upload")); n != 0 {
+		t.Errorf("%d uploads of an image that could not be read, want 0", n)
+	}
+}
