@@ -8,7 +8,10 @@ import (
 	"github.com/salesai/social/internal/media"
 	"github.com/salesai/social/internal/platform"
 	"github.com/salesai/social/internal/platform/facebook"
+	"github.com/salesai/social/internal/platform/instagram"
+	"github.com/salesai/social/internal/platform/linkedin"
 	"github.com/salesai/social/internal/platform/twitter"
+	"github.com/salesai/social/internal/platform/youtube"
 	"github.com/salesai/social/internal/platform/sim"
 	"github.com/salesai/social/internal/publish"
 	"github.com/salesai/social/internal/social"
@@ -95,10 +98,15 @@ func (p *platforms) addClients(cfg config.Config) {
 	if need(social.Facebook, cfg.Facebook, "FACEBOOK_APP_ID and FACEBOOK_APP_SECRET") {
 		p.connectors[social.Facebook] = fb
 	}
+	igApp, igVars := cfg.Instagram, "INSTAGRAM_APP_ID and INSTAGRAM_APP_SECRET"
 	if cfg.InstagramFacebookLogin {
-		need(social.Instagram, cfg.Facebook, "FACEBOOK_APP_ID and FACEBOOK_APP_SECRET (INSTAGRAM_ENABLE_FB_LOGIN=1)")
-	} else {
-		need(social.Instagram, cfg.Instagram, "INSTAGRAM_APP_ID and INSTAGRAM_APP_SECRET")
+		igApp, igVars = cfg.Facebook, "FACEBOOK_APP_ID and FACEBOOK_APP_SECRET (INSTAGRAM_ENABLE_FB_LOGIN=1)"
+	}
+	ig := instagram.New(instagram.Config{UseFacebookLogin: cfg.InstagramFacebookLogin, AppID: igApp.ID,
+		AppSecret: igApp.Secret.Reveal(), RedirectURL: cfg.RedirectURL(social.Instagram), HTTPClient: p.http})
+	p.clients[social.Instagram] = ig
+	if need(social.Instagram, igApp, igVars) {
+		p.connectors[social.Instagram] = ig
 	}
 	x := twitter.New(twitter.Config{ClientID: cfg.Twitter.ID, ClientSecret: cfg.Twitter.Secret.Reveal(),
 		RedirectURL: cfg.RedirectURL(social.Twitter), HTTPClient: p.http, Media: p.media})
@@ -106,8 +114,18 @@ func (p *platforms) addClients(cfg config.Config) {
 	if need(social.Twitter, cfg.Twitter, "TWITTER_CLIENT_ID (and TWITTER_CLIENT_SECRET)") {
 		p.connectors[social.Twitter] = x
 	}
-	need(social.YouTube, cfg.YouTube, "YOUTUBE_CLIENT_ID and YOUTUBE_CLIENT_SECRET")
-	need(social.LinkedIn, cfg.LinkedIn, "LINKEDIN_CLIENT_ID and LINKEDIN_CLIENT_SECRET")
+	yt := youtube.New(youtube.Config{ClientID: cfg.YouTube.ID, ClientSecret: cfg.YouTube.Secret.Reveal(),
+		RedirectURL: cfg.RedirectURL(social.YouTube), HTTPClient: p.http, Media: p.media})
+	p.clients[social.YouTube] = yt
+	if need(social.YouTube, cfg.YouTube, "YOUTUBE_CLIENT_ID and YOUTUBE_CLIENT_SECRET") {
+		p.connectors[social.YouTube] = yt
+	}
+	li := linkedin.New(linkedin.Config{ClientID: cfg.LinkedIn.ID, ClientSecret: cfg.LinkedIn.Secret.Reveal(),
+		RedirectURL: cfg.RedirectURL(social.LinkedIn), HTTPClient: p.http, Media: p.media})
+	p.clients[social.LinkedIn] = li
+	if need(social.LinkedIn, cfg.LinkedIn, "LINKEDIN_CLIENT_ID and LINKEDIN_CLIENT_SECRET") {
+		p.connectors[social.LinkedIn] = li
+	}
 	if cfg.Instagram.Secret != "" {
 		p.metaSecrets[social.Instagram] = cfg.Instagram.Secret.Reveal()
 	}

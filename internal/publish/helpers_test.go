@@ -2,6 +2,7 @@ package publish_test
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/salesai/social/internal/apptest"
 	"github.com/salesai/social/internal/platform/sim"
@@ -28,3 +29,5 @@ func simPost(s *apptest.Server, platform, text string) *sim.Post {
 	}
 	return nil
 }
+
+var fixedTime = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)

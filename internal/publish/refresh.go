@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -60,7 +61,11 @@ func (s *Service) Refresh(ctx context.Context, a *social.Account) (*social.Accou
 	}
 	r, ok := c.(platform.Refresher)
 	if !ok || !canRefresh(cur) {
-		return nil, s.refreshRefused(ctx, cur, "token_expired", cur.Platform.Title()+" token expired; reconnect the account")
+		reason := cur.Platform.Title() + " token expired; reconnect the account"
+		if cur.Platform == social.LinkedIn {
+			reason = "the token expired and no Refresh Token, Client ID and Client Secret are saved"
+		}
+		return nil, s.refreshRefused(ctx, cur, "token_expired", reason)
 	}
 	tok, err := r.Refresh(ctx, asAccount(cur))
 	if err != nil {
@@ -85,6 +90,9 @@ func canRefresh(a *social.Account) bool {
 		return a.Credentials.AccessToken != "" // long-lived tokens refresh themselves
 	case social.Facebook:
 		return false // Page tokens from a long-lived user token do not expire
+	case social.LinkedIn:
+		c := a.Credentials // a manual account refreshes with its own app credentials
+		return c.RefreshToken != "" && (c.ClientID != "" && c.ClientSecret != "" || a.Auth == social.AuthOAuth)
 	}
 	return a.Credentials.RefreshToken != ""
 }
@@ -107,8 +115,11 @@ func applyToken(a *social.Account, tok platform.Token) {
 // refreshRefused marks the account and returns the guide's error.
 func (s *Service) refreshRefused(ctx context.Context, a *social.Account, code, reason string) error {
 	msg := reason
+	if a.Platform == social.LinkedIn && !strings.HasPrefix(reason, social.MsgLinkedInRefreshFailed) {
+		msg = social.MsgLinkedInRefreshFailed + ": " + platformReason(reason)
+	}
 	if a.Platform == social.LinkedIn {
-		code, msg = "linkedin_refresh_failed", social.MsgLinkedInRefreshFailed+": "+platformReason(reason)
+		code = "linkedin_refresh_failed"
 	}
 	s.markNeedsReconnect(ctx, a, msg)
 	return &platform.Error{Platform: a.Platform, Kind: platform.Revoked, Code: code, Message: msg}

@@ -41,6 +41,10 @@ func (c *Client) Exchange(ctx context.Context, code, _ string) ([]platform.Profi
 	if err != nil {
 		return nil, err
 	}
+	userID, err := c.UserID(ctx, userToken)
+	if err != nil {
+		return nil, err
+	}
 	pages, err := c.Pages(ctx, userToken, "id,name,access_token,tasks")
 	if err != nil {
 		return nil, err
@@ -55,10 +59,26 @@ func (c *Client) Exchange(ctx context.Context, code, _ string) ([]platform.Profi
 			Name:              p.Name,
 			// Page tokens from a long-lived user token do not expire (§1.5).
 			Token: platform.Token{AccessToken: p.AccessToken},
-			Meta:  map[string]string{"tasks": strings.Join(p.Tasks, ",")},
+			Meta:  map[string]string{"tasks": strings.Join(p.Tasks, ","), MetaPlatformUserID: userID},
 		})
 	}
 	return profiles, nil
+}
+
+// MetaPlatformUserID is the account meta key holding the app-scoped id of
+// the Facebook user who connected it: Meta's deauthorize and data-deletion
+// callbacks name that user, not the Page.
+const MetaPlatformUserID = "platform_user_id"
+
+// UserID reads the app-scoped id of the user a user token belongs to.
+func (c *Client) UserID(ctx context.Context, userToken string) (string, error) {
+	var me struct {
+		ID string `json:"id"`
+	}
+	if err := c.graph.Get(ctx, c.url("me"), userToken, url.Values{"fields": {"id"}}, &me); err != nil {
+		return "", fmt.Errorf("facebook user: %w", err)
+	}
+	return me.ID, nil
 }
 
 // UserToken runs the code exchange (§1.3) and swaps the short-lived user token

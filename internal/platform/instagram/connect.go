@@ -120,6 +120,10 @@ func (c *Client) exchangeFacebook(ctx context.Context, code string) ([]platform.
 	if err != nil {
 		return nil, err
 	}
+	userID, err := c.fb.UserID(ctx, userToken)
+	if err != nil {
+		return nil, err
+	}
 	pages, err := c.fb.Pages(ctx, userToken, "id,name,access_token,instagram_business_account{id,username}")
 	if err != nil {
 		return nil, err
@@ -140,7 +144,8 @@ func (c *Client) exchangeFacebook(ctx context.Context, code string) ([]platform.
 			PlatformAccountID: ig.ID, Name: name,
 			// A Page token from a long-lived user token does not expire (§1.5).
 			Token: platform.Token{AccessToken: p.AccessToken},
-			Meta:  map[string]string{MetaGraphHost: HostFacebook, MetaLogin: "facebook", MetaPageID: p.ID},
+			Meta: map[string]string{MetaGraphHost: HostFacebook, MetaLogin: "facebook", MetaPageID: p.ID,
+				facebook.MetaPlatformUserID: userID},
 		})
 	}
 	return profiles, nil
