@@ -38,6 +38,9 @@ type ServerOptions struct {
 	Sim      sim.Options       // simulator options (FetchMedia etc.)
 	Env      map[string]string // extra environment, e.g. INSTAGRAM_ENABLE_FB_LOGIN=1
 	NoWorker bool              // an API-only process: jobs are inserted, never worked
+	// Sandbox runs the program as `salesai serve --sandbox`: its own simulator
+	// under /sandbox/, its own sandbox app credentials, no outside endpoint.
+	Sandbox bool
 }
 
 // SyncBuffer is a goroutine-safe log sink.
@@ -75,7 +78,14 @@ func MustServer(tb testing.TB, opts ServerOptions) *Server {
 		"SALESAI_ALLOW_PRIVATE_MEDIA": "1",
 		"SALESAI_WORKERS":             "10",
 	}
+	if opts.Sandbox {
+		delete(env, "SALESAI_PLATFORM_ENDPOINT")
+		env["SALESAI_SANDBOX"] = "1"
+	}
 	for p, a := range sim.SandboxApps {
+		if opts.Sandbox {
+			break // the sandbox supplies them itself
+		}
 		prefix := strings.ToUpper(p) + "_APP_"
 		if p == "twitter" || p == "youtube" || p == "linkedin" {
 			prefix = strings.ToUpper(p) + "_CLIENT_"
@@ -126,6 +136,9 @@ func MustServer(tb testing.TB, opts ServerOptions) *Server {
 		srv.Close()
 		_ = a.Close()
 	})
+	if opts.Sandbox {
+		sm, simSrv.URL = a.Sim, srv.URL+"/sandbox"
+	}
 	return &Server{App: a, URL: srv.URL, Sim: sm, SimURL: simSrv.URL, Logs: logs}
 }
 

@@ -7,11 +7,13 @@ import (
 	"time"
 )
 
-// Hosts are the platform hosts the endpoint rewrite applies to (DESIGN §5).
+// Hosts are the platform hosts the endpoint rewrite applies to: DESIGN §5's
+// list, plus upload.x.com, the host X's current docs give for v1.1 media
+// upload (platforms.md §3.5).
 var Hosts = []string{
 	"www.facebook.com", "graph.facebook.com",
 	"www.instagram.com", "api.instagram.com", "graph.instagram.com",
-	"x.com", "twitter.com", "api.x.com", "api.twitter.com", "upload.twitter.com",
+	"x.com", "twitter.com", "api.x.com", "api.twitter.com", "upload.twitter.com", "upload.x.com",
 	"www.linkedin.com", "api.linkedin.com",
 	"accounts.google.com", "oauth2.googleapis.com", "www.googleapis.com", "youtube.googleapis.com",
 }

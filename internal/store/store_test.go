@@ -220,3 +220,85 @@ func TestPostsAndTargets(t *testing.T) {
 		}
 	})
 }
+
+// Reconnecting updates the account in place and keeps a stored refresh token
+// when the platform sends none.
+func TestConnectAccountReconnectsInPlace(t *testing.T) {
+	t.Parallel()
+	apptest.ForEachDB(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		u := mustUser(t, st, "a@example.com")
+		first := &social.Account{UserID: u.ID, Platform: social.Twitter, Name: "@acme", PlatformAccountID: "42", Auth: social.AuthOAuth,
+			Credentials: social.Credentials{AccessToken: "at1", RefreshToken: "rt1"}}
+		if created, err := st.ConnectAccount(ctx, first); err != nil || !created {
+			t.Fatalf("first connect: %v %v", created, err)
+		}
+		first.Enabled, first.Status, first.LastError = false, social.StatusNeedsReconnect, "expired"
+		if err := st.SaveAccount(ctx, first); err != nil {
+			t.Fatal(err)
+		}
+		again := &social.Account{UserID: u.ID, Platform: social.Twitter, Name: "@acme_new", PlatformAccountID: "42", Auth: social.AuthOAuth,
+			Credentials: social.Credentials{AccessToken: "at2"}}
+		if created, err := st.ConnectAccount(ctx, again); err != nil || created {
+			t.Fatalf("reconnect: %v %v", created, err)
+		}
+		got, err := st.Account(ctx, u.ID, first.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.ID != first.ID || got.Name != "@acme_new" || got.Credentials.AccessToken != "at2" || got.Credentials.RefreshToken != "rt1" ||
+			got.Status != social.StatusConnected || got.LastError != "" || got.Enabled {
+			t.Fatalf("after reconnect: %+v (want same id, new token, old refresh token, connected, still switched off)", got)
+		}
+	})
+}
+
+// rotate-key: credentials sealed under the old key are re-sealed under the
+// new one, and a second run has nothing left to do.
+func TestResealUnderNewKey(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	oldKey, newKey := make([]byte, 32), make([]byte, 32)
+	newKey[0] = 1
+	oldV, _ := vault.New(oldKey)
+	ctx := context.Background()
+	st, err := store.Open(ctx, store.Config{DataDir: dir, Sealer: oldV})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	u := mustUser(t, st, "a@example.com")
+	for _, tok := range []string{"one", "two"} {
+		a := newAccount(u.ID, tok)
+		a.PlatformAccountID += tok
+		if err := st.CreateAccount(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = st.Close()
+
+	rotV, _ := vault.New(newKey, oldKey)
+	st, err = store.Open(ctx, store.Config{DataDir: dir, Sealer: rotV})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := st.Reseal(ctx, rotV.NeedsReseal); err != nil || n != 2 {
+		t.Fatalf("reseal = %d, %v; want 2", n, err)
+	}
+	if n, err := st.Reseal(ctx, rotV.NeedsReseal); err != nil || n != 0 {
+		t.Fatalf("second reseal = %d, %v; want 0", n, err)
+	}
+	_ = st.Close()
+	onlyNew, _ := vault.New(newKey)
+	st, err = store.Open(ctx, store.Config{DataDir: dir, Sealer: onlyNew})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	accts, err := st.Accounts(ctx, u.ID)
+	if err != nil || len(accts) != 2 || accts[0].Credentials.AccessToken != "one" {
+		t.Fatalf("with only the new key: %v %v", accts, err)
+	}
+}
