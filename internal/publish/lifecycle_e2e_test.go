@@ -87,4 +87,3 @@ func TestQueuedPostRescheduleCancelAndConflicts(t *testing.T) {
 		})
 	}
 }
-
