@@ -237,6 +237,23 @@ func TestBrowserManualLinkedInComposeToPosts(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`.cal-day.today .cal-item`)),
 	)
 	shot(t, ctx, "posts-calendar")
+
+	must(t, ctx, "create an API key",
+		chromedp.Click(chromedp.CSS(`a[href="/keys"]`)),
+		chromedp.WaitVisible(chromedp.ID("key-name")),
+		chromedp.SendKeys(chromedp.ID("key-name"), "CI"),
+		chromedp.Click(chromedp.CSS(`#key-form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.ID("key-created")),
+	)
+	if key := eval[string](t, ctx, `document.getElementById('key-value').value`); !strings.HasPrefix(key, "sk_") {
+		t.Fatalf("the new key shown is %q, want sk_…", key)
+	}
+	shot(t, ctx, "keys")
+	must(t, ctx, "revoke the key",
+		acceptConfirms,
+		chromedp.Click(chromedp.CSS(`[data-action=revoke-key]`)),
+		waitFor(`!document.querySelector('#key-rows tr') && !document.getElementById('key-empty').hidden`),
+	)
 }
 
 func TestBrowserConnectXPublishRetryAndCancel(t *testing.T) {
@@ -297,12 +314,17 @@ func TestBrowserConnectXPublishRetryAndCancel(t *testing.T) {
 	)
 
 	tomorrow := time.Now().Add(24 * time.Hour).Format("2006-01-02T15:04")
+	lastHour := time.Now().Add(-time.Hour).Format("2006-01-02T15:04")
 	must(t, ctx, "schedule",
 		chromedp.Navigate(s.URL+"/compose"),
 		chromedp.Click(chromedp.CSS(`input[name=account_ids][data-platform="twitter"]`)),
 		setField("#caption", "Scheduled for tomorrow"),
 		chromedp.Click(chromedp.CSS(`input[name=when][value=schedule]`)),
+		setField("#scheduled-at", lastHour),
+		// The server's validation shows inline, under the account, before submit.
+		chromedp.WaitVisible(chromedp.CSS(`[data-problems-for] li[data-code=scheduled_in_past]`)),
 		setField("#scheduled-at", tomorrow),
+		waitFor(`!document.querySelector('[data-problems-for] li')`),
 		waitFor(`document.getElementById('compose-submit').textContent === 'Schedule' && document.getElementById('schedule-echo').textContent.includes('Will publish')`),
 		chromedp.Click(chromedp.ID("compose-submit")),
 		waitFor(`!!document.querySelector('#upcoming .post [data-target-status=queued]')`),

@@ -579,8 +579,12 @@
         showError($('#posts-error'), `Could not load posts: ${e.message}`);
       }
       $('#posts-loading').hidden = true;
+      // Poll fast while something is about to change, slowly while posts wait.
+      const soon = Date.now() + 60000;
+      const busy = view.posts.some((p) => p.targets.some((t) => t.status === 'publishing' ||
+        (t.status === 'queued' && (!p.scheduled_at || new Date(p.scheduled_at) <= soon))));
       const pending = view.posts.some((p) => p.targets.some((t) => PENDING.includes(t.status)));
-      if (pending) view.timer = setTimeout(load, document.hidden ? 15000 : 3000);
+      if (pending) view.timer = setTimeout(load, document.hidden ? 15000 : busy ? 1000 : 5000);
     };
     view.reload = load;
     $$('[data-view]').forEach((b) => b.addEventListener('click', () => setView(view, b.dataset.view)));
