@@ -70,4 +70,3 @@ func TestFacebookNativeConfirmation(t *testing.T) {
 		t.Fatalf("failed target error = %+v", e)
 	}
 }
-
