@@ -29,6 +29,9 @@ func runRotateKey(ctx context.Context, args []string, getenv func(string) string
 	}
 	defer a.Close()
 	n, err := a.Store.Reseal(ctx, a.Vault.NeedsReseal)
+	if err == nil {
+		err = a.Store.ResealCanary(ctx)
+	}
 	fmt.Fprintf(stdout, "re-sealed %d stored credential sets under key %s\n", n, a.Vault.KeyID())
 	if err != nil {
 		return fmt.Errorf("%w (run rotate-key again to finish)", err)

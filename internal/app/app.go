@@ -55,6 +55,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, workers bool
 		_ = st.Close()
 		return nil, err
 	}
+	if err := st.CheckKey(ctx); err != nil {
+		_ = st.Close()
+		return nil, err
+	}
 	a := &App{Config: cfg, Log: log, Store: st, Vault: v}
 	if cfg.Sandbox {
 		a.Sim = sim.New(sim.Options{})

@@ -302,3 +302,45 @@ func TestResealUnderNewKey(t *testing.T) {
 		t.Fatalf("with only the new key: %v %v", accts, err)
 	}
 }
+
+// A start with another key fails at once, clearly, instead of later.
+func TestCheckKeyRefusesAnotherKey(t *testing.T) {
+	t.Parallel()
+	dir, ctx := t.TempDir(), context.Background()
+	open := func(keys ...[]byte) *store.Store {
+		v, err := vault.New(keys[0], keys[1:]...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := store.Open(ctx, store.Config{DataDir: dir, Sealer: v})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = st.Close() })
+		return st
+	}
+	k1, k2 := make([]byte, 32), make([]byte, 32)
+	k2[0] = 9
+	if err := open(k1).CheckKey(ctx); err != nil {
+		t.Fatalf("first use: %v", err)
+	}
+	if err := open(k1).CheckKey(ctx); err != nil {
+		t.Fatalf("same key: %v", err)
+	}
+	if err := open(k2).CheckKey(ctx); !errors.Is(err, store.ErrWrongKey) {
+		t.Fatalf("another key: %v, want ErrWrongKey", err)
+	}
+	rot := open(k2, k1) // rotation: new key with the old one beside it
+	if err := rot.CheckKey(ctx); err != nil {
+		t.Fatalf("during rotation: %v", err)
+	}
+	if err := rot.ResealCanary(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := open(k2).CheckKey(ctx); err != nil {
+		t.Fatalf("new key after rotation: %v", err)
+	}
+}
