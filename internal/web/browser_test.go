@@ -209,6 +209,12 @@ func TestBrowserManualLinkedInComposeToPosts(t *testing.T) {
 		t.Fatal("the accounts page shows the access token")
 	}
 	shot(t, ctx, "accounts")
+	must(t, ctx, "switch the account off and on",
+		chromedp.Click(chromedp.CSS(`.account [data-action=toggle]`)),
+		waitFor(`document.querySelector('.account .badge').textContent === 'Off'`),
+		chromedp.Click(chromedp.CSS(`.account [data-action=toggle]`)),
+		waitFor(`document.querySelector('.account .badge').textContent === 'Connected'`),
+	)
 
 	caption := "Launch day! Read https://example.com/launch 🎉"
 	counter := fmt.Sprintf("LinkedIn: %d / 3000", social.CountChars(social.LinkedIn, caption))
@@ -335,6 +341,14 @@ func TestBrowserConnectXPublishRetryAndCancel(t *testing.T) {
 	if shown != want {
 		t.Errorf("scheduled time shown as %q, want local %q", shown, want)
 	}
+	dayAfter := time.Now().Add(48 * time.Hour).Format("2006-01-02T15:04")
+	must(t, ctx, "reschedule",
+		chromedp.Click(chromedp.CSS(`#upcoming .post [data-action=reschedule]`)),
+		chromedp.WaitVisible(chromedp.ID("reschedule-at")),
+		setField("#reschedule-at", dayAfter),
+		chromedp.Click(chromedp.CSS(`#reschedule-form button[type=submit]`)),
+		waitFor(fmt.Sprintf(`document.querySelector('#upcoming .post time').textContent === 'Scheduled for ' + new Date(%q).toLocaleString(undefined, {dateStyle: 'medium', timeStyle: 'short'})`, dayAfter)),
+	)
 	must(t, ctx, "cancel",
 		acceptConfirms,
 		chromedp.Click(chromedp.CSS(`#upcoming .post [data-action=cancel]`)),
