@@ -127,3 +127,30 @@ func between(s, a, b string) string {
 	v, _, _ := strings.Cut(rest, b)
 	return v
 }
+
+// Facebook names the user who connected Pages; every Page (and Instagram
+// account) that user connected is erased.
+func TestFacebookDataDeletionErasesTheUsersPages(t *testing.T) {
+	t.Parallel()
+	s := apptest.MustServer(t, apptest.ServerOptions{NoWorker: true})
+	c := s.MustSignup(t)
+	if got := c.MustConnect("facebook", ""); len(got) != 2 {
+		t.Fatalf("connected %d pages", len(got))
+	}
+	signed := sim.SignedRequest(sim.SandboxApps["facebook"].Secret, map[string]any{
+		"algorithm": "HMAC-SHA256", "user_id": "10150000000000001", "issued_at": time.Now().Unix()})
+	resp, err := http.PostForm(s.URL+"/api/social/facebook/data-deletion", url.Values{"signed_request": {signed}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "/api/social/facebook/data-deletion/") {
+		t.Fatalf("facebook data deletion: %d %s", resp.StatusCode, body)
+	}
+	var list struct{ Accounts []httpapi.AccountJSON }
+	c.MustJSON("GET", "/api/social/accounts", nil, http.StatusOK, &list)
+	if len(list.Accounts) != 0 {
+		t.Fatalf("%d accounts left after the user's data deletion", len(list.Accounts))
+	}
+}

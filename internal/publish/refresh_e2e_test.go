@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -63,5 +64,67 @@ func TestRateLimitHonoursRetryAfter(t *testing.T) {
 	}
 	if n := countPosts(s, "twitter", "Slow down"); n != 1 {
 		t.Fatalf("%d tweets, want 1", n)
+	}
+}
+
+// Refreshes of one account never overlap: X rotates refresh tokens, so a
+// second concurrent refresh would spend a dead token and lose the account.
+func TestConcurrentRefreshesOfOneAccountRunOnce(t *testing.T) {
+	t.Parallel()
+	s := apptest.MustServer(t, apptest.ServerOptions{NoWorker: true})
+	c := s.MustSignup(t)
+	x := c.MustConnect("twitter", "")[0]
+	ctx := context.Background()
+	a, err := s.Store.AccountByID(ctx, x.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	tokens := make([]string, 8)
+	errs := make([]error, 8)
+	for i := range tokens {
+		wg.Go(func() {
+			fresh, err := s.Publish.Refresh(ctx, a)
+			errs[i] = err
+			if err == nil {
+				tokens[i] = fresh.Credentials.AccessToken.Reveal()
+			}
+		})
+	}
+	wg.Wait()
+	for i := range tokens {
+		if errs[i] != nil || tokens[i] == "" || tokens[i] != tokens[0] {
+			t.Fatalf("refresh %d: token %q, error %v (all must share one new token)", i, tokens[i], errs[i])
+		}
+	}
+	grants := 0
+	for _, r := range s.Sim.RequestsTo("api.x.com", "/2/oauth2/token") {
+		if strings.Contains(string(r.Body), "grant_type=refresh_token") {
+			grants++
+		}
+	}
+	if grants != 1 {
+		t.Fatalf("%d refresh grants sent, want 1", grants)
+	}
+}
+
+// A post scheduled well ahead goes through River's scheduler and still
+// reaches the platform within 2 s of its time.
+func TestQueuedLateness(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("waits 8 s for a scheduled time")
+	}
+	s := apptest.MustServer(t, apptest.ServerOptions{})
+	c := s.MustSignup(t)
+	x := c.MustConnect("twitter", "")[0]
+	at := time.Now().Add(8 * time.Second).UTC().Truncate(time.Millisecond)
+	var p httpapi.PostJSON
+	c.MustJSON("POST", "/api/social/posts", map[string]any{"account_ids": []int64{x.ID}, "caption": "Eight seconds",
+		"scheduled_at": at.Format(time.RFC3339Nano)}, http.StatusCreated, &p)
+	waitTarget(t, c, p.ID, "the scheduled tweet", func(tg httpapi.TargetJSON) bool { return tg.Status == "published" })
+	sp := simPost(s, "twitter", "Eight seconds")
+	if late := sp.CreatedAt.Sub(at); late < 0 || late > 2*time.Second {
+		t.Fatalf("tweet reached X %s after its time, want 0–2 s", late)
 	}
 }
