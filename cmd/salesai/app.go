@@ -9,7 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
+	"strconv"
 	"time"
 
 	"github.com/salesai/social/internal/app"
@@ -44,19 +44,32 @@ Environment:
 	}
 }
 
-// loadConfig reads the environment, then lets flags override it.
-func loadConfig(name string, args []string, getenv func(string) string, stderr io.Writer) (config.Config, *flag.FlagSet, error) {
+// loadConfig reads the environment, then lets flags override it. extra adds
+// a command's own flags (nil for none).
+func loadConfig(name string, args []string, getenv func(string) string, stderr io.Writer, extra func(*flag.FlagSet)) (config.Config, error) {
 	cfg, err := config.Load(getenv)
+	if err != nil {
+		return cfg, fmt.Errorf("configuration: %w", err)
+	}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { usage(stderr) }
-	if err != nil {
-		return cfg, fs, fmt.Errorf("configuration: %w", err)
-	}
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (SALESAI_ADDR)")
 	fs.StringVar(&cfg.DataDir, "data-dir", cfg.DataDir, "data directory (SALESAI_DATA_DIR)")
 	fs.BoolVar(&cfg.Sandbox, "sandbox", cfg.Sandbox, "mount the platform simulator and publish there (SALESAI_SANDBOX=1)")
-	return cfg, fs, nil
+	if extra != nil {
+		extra(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return cfg, errHelp
+		}
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected argument %q (see salesai --help)", fs.Arg(0))
+	}
+	return cfg, nil
 }
 
 func newLogger(w io.Writer) *slog.Logger {
@@ -64,14 +77,8 @@ func newLogger(w io.Writer) *slog.Logger {
 }
 
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, workers bool) error {
-	cfg, fs, err := loadConfig("serve", args, getenv, stderr)
+	cfg, err := loadConfig("serve", args, getenv, stderr, nil)
 	if err != nil {
-		return err
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errHelp
-		}
 		return err
 	}
 	log := newLogger(stderr)
@@ -122,24 +129,23 @@ func shutdown(srv *http.Server, a *app.App, log *slog.Logger) error {
 	return errors.Join(errs...)
 }
 
+// displayURL is where a newcomer should point the browser: the public URL,
+// unless that is the default localhost one and we listen elsewhere.
 func displayURL(cfg config.Config, addr net.Addr) string {
-	if strings.HasPrefix(cfg.Addr, ":") && cfg.PublicURL.Hostname() == "localhost" {
-		if tcp, ok := addr.(*net.TCPAddr); ok {
-			return fmt.Sprintf("http://localhost:%d", tcp.Port)
+	tcp, ok := addr.(*net.TCPAddr)
+	if ok && cfg.PublicURL.Hostname() == "localhost" && cfg.PublicURL.Port() != strconv.Itoa(tcp.Port) {
+		host := "localhost"
+		if !tcp.IP.IsUnspecified() && !tcp.IP.IsLoopback() {
+			host = tcp.IP.String()
 		}
+		return fmt.Sprintf("http://%s:%d", host, tcp.Port)
 	}
 	return cfg.PublicURL.String()
 }
 
 func runWorker(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, fs, err := loadConfig("worker", args, getenv, stderr)
+	cfg, err := loadConfig("worker", args, getenv, stderr, nil)
 	if err != nil {
-		return err
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errHelp
-		}
 		return err
 	}
 	log := newLogger(stderr)
@@ -157,11 +163,8 @@ func runWorker(ctx context.Context, args []string, getenv func(string) string, s
 }
 
 func runMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, fs, err := loadConfig("migrate", args, getenv, stderr)
+	cfg, err := loadConfig("migrate", args, getenv, stderr, nil)
 	if err != nil {
-		return err
-	}
-	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	a, err := app.Open(ctx, cfg, newLogger(stderr), false)
@@ -177,16 +180,15 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 	if len(args) == 0 || args[0] != "create" {
 		return errors.New("usage: salesai user create --email name@company.com --password '<at least 10 characters>'")
 	}
-	cfg, fs, err := loadConfig("user create", args[1:], getenv, stderr)
+	var email, password string
+	cfg, err := loadConfig("user create", args[1:], getenv, stderr, func(fs *flag.FlagSet) {
+		fs.StringVar(&email, "email", "", "the user's email")
+		fs.StringVar(&password, "password", "", "the user's password (at least 10 characters)")
+	})
 	if err != nil {
 		return err
 	}
-	email := fs.String("email", "", "the user's email")
-	password := fs.String("password", "", "the user's password (at least 10 characters)")
-	if err := fs.Parse(args[1:]); err != nil {
-		return err
-	}
-	if err := httpapi.CheckCredentials(*email, *password); err != nil {
+	if err := httpapi.CheckCredentials(email, password); err != nil {
 		return err
 	}
 	a, err := app.Open(ctx, cfg, newLogger(io.Discard), false)
@@ -194,7 +196,7 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	defer a.Close()
-	u, err := a.Store.CreateUser(ctx, *email, httpapi.HashPassword(*password))
+	u, err := a.Store.CreateUser(ctx, email, httpapi.HashPassword(password))
 	if err != nil {
 		return err
 	}

@@ -13,11 +13,8 @@ import (
 // with SALESAI_SECRET_KEY set to the new key and SALESAI_SECRET_KEY_OLD to
 // the previous one; it can be interrupted and run again.
 func runRotateKey(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, fs, err := loadConfig("rotate-key", args, getenv, stderr)
+	cfg, err := loadConfig("rotate-key", args, getenv, stderr, nil)
 	if err != nil {
-		return err
-	}
-	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if cfg.SecretKey == "" {
