@@ -47,7 +47,7 @@ func AccountView(a *social.Account) AccountJSON {
 func accountWarnings(a *social.Account) []string {
 	c := a.Credentials.Presence()
 	var w []string
-	if a.Platform == social.LinkedIn {
+	if a.Platform == social.LinkedIn && a.Auth == social.AuthManual { // OAuth accounts refresh with the app's credentials
 		n := 0
 		for _, b := range []bool{c.RefreshToken, c.ClientID, c.ClientSecret} {
 			if b {
