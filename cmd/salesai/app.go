@@ -96,7 +96,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("listen on %s: %w (set SALESAI_ADDR or --addr to another port)", cfg.Addr, err)
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, IdleTimeout: 2 * time.Minute}
-	if err := a.Queue.Start(ctx); err != nil {
+	if err := startQueue(ctx, a); err != nil {
 		return err
 	}
 	log.Info("SalesAI Social is ready", "url", displayURL(cfg, ln.Addr()), "database", a.Store.Dialect(),
@@ -110,6 +110,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	case <-ctx.Done():
 	}
 	return shutdown(srv, a, log)
+}
+
+// startQueue starts working jobs. River cancels running jobs when the
+// context given to Start ends, and ctx ends at SIGTERM: the queue gets a
+// context that outlives it, so shutdown can let running jobs finish.
+func startQueue(ctx context.Context, a *app.App) error {
+	return a.Queue.Start(context.WithoutCancel(ctx))
 }
 
 // shutdown stops accepting requests, then lets running jobs finish for up to
@@ -154,7 +161,7 @@ func runWorker(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	defer a.Close()
-	if err := a.Queue.Start(ctx); err != nil {
+	if err := startQueue(ctx, a); err != nil {
 		return err
 	}
 	log.Info("SalesAI worker is running", "database", a.Store.Dialect(), "workers", cfg.Workers)
