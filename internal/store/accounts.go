@@ -255,6 +255,12 @@ func (s *Store) ConnectAccount(ctx context.Context, a *social.Account) (created 
 				msPtr(a.TokenExpiresAt), ms(now), ms(now)).Scan(&a.ID)
 		}
 		merged := *cur
+		if cur.Credentials.AccessToken == "" {
+			// Its credentials were erased (the platform deauthorized us): the
+			// user reconnecting wants it back on. An account the user merely
+			// switched off keeps its token and stays off.
+			merged.Enabled = true
+		}
 		merged.Name, merged.Auth, merged.Status, merged.LastError = a.Name, a.Auth, social.StatusConnected, ""
 		merged.TokenExpiresAt, merged.UpdatedAt = a.TokenExpiresAt, now
 		merged.Credentials.AccessToken = a.Credentials.AccessToken
@@ -272,8 +278,9 @@ func (s *Store) ConnectAccount(ctx context.Context, a *social.Account) (created 
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE social_accounts SET name = $1, auth = $2, status = $3, credentials = $4, meta = $5,
-			token_expires_at = $6, last_error = '', updated_at = $7 WHERE id = $8`,
-			merged.Name, merged.Auth, merged.Status, sealed, metaJSON(merged.Meta), msPtr(merged.TokenExpiresAt), ms(now), merged.ID)
+			token_expires_at = $6, last_error = '', updated_at = $7, enabled = $8 WHERE id = $9`,
+			merged.Name, merged.Auth, merged.Status, sealed, metaJSON(merged.Meta), msPtr(merged.TokenExpiresAt), ms(now),
+			merged.Enabled, merged.ID)
 		*a = merged
 		return err
 	})

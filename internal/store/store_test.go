@@ -344,3 +344,30 @@ func TestCheckKeyRefusesAnotherKey(t *testing.T) {
 		t.Fatalf("new key after rotation: %v", err)
 	}
 }
+
+// An account whose credentials the platform made us erase comes back on when
+// the user reconnects it.
+func TestReconnectAfterDeauthorizeEnables(t *testing.T) {
+	t.Parallel()
+	st := apptest.MustOpenSQLite(t, nil)
+	ctx := context.Background()
+	u := mustUser(t, st, "a@example.com")
+	a := &social.Account{UserID: u.ID, Platform: social.Instagram, Name: "ig", PlatformAccountID: "1784", Auth: social.AuthOAuth,
+		Credentials: social.Credentials{AccessToken: "t"}}
+	if _, err := st.ConnectAccount(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	a.Enabled, a.Status, a.Credentials = false, social.StatusNeedsReconnect, social.Credentials{}
+	if err := st.SaveAccount(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	again := &social.Account{UserID: u.ID, Platform: social.Instagram, Name: "ig", PlatformAccountID: "1784", Auth: social.AuthOAuth,
+		Credentials: social.Credentials{AccessToken: "t2"}}
+	if _, err := st.ConnectAccount(ctx, again); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := st.Account(ctx, u.ID, a.ID)
+	if !got.Enabled || !got.Usable() {
+		t.Fatalf("after reconnect: %+v", got)
+	}
+}
