@@ -230,3 +230,23 @@ func mustURL(t *testing.T, raw string) *url.URL {
 	}
 	return u
 }
+
+func TestLoginIsThrottledPerEmail(t *testing.T) {
+	t.Parallel()
+	s := apptest.MustServer(t, apptest.ServerOptions{NoWorker: true})
+	c := s.MustSignup(t)
+	anon := &apptest.Client{TB: t, Base: s.URL, HTTP: http.DefaultClient}
+	var last int
+	for range 12 {
+		resp, _ := anon.Do("POST", "/api/auth/login", map[string]string{"email": c.Email, "password": "guess guess guess"})
+		last = resp.StatusCode
+	}
+	if last != http.StatusTooManyRequests {
+		t.Fatalf("12th wrong password: %d, want 429", last)
+	}
+	// Another email is not affected.
+	other := s.MustSignup(t)
+	if resp, _ := anon.Do("POST", "/api/auth/login", map[string]string{"email": other.Email, "password": "correct horse battery"}); resp.StatusCode != http.StatusOK {
+		t.Fatalf("other user's login: %d", resp.StatusCode)
+	}
+}

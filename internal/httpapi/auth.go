@@ -146,8 +146,13 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	s.startSession(w, r, u, http.StatusOK)
 }
 
-// Login checks an email and password.
+var errTooManyLogins = social.Errorf(social.TooMany, "too_many_attempts", "Too many sign-in attempts for this email. Wait a minute, then try again.")
+
+// Login checks an email and password, at a limited pace per email.
 func (s *Server) Login(ctx context.Context, email, password string) (*store.User, error) {
+	if !s.logins.allow(email, s.now()) {
+		return nil, errTooManyLogins
+	}
 	u, err := s.store.UserByEmail(ctx, email)
 	if errors.Is(err, social.ErrNotFound) {
 		checkPassword(dummyHash, password) // same work either way: no user enumeration by timing

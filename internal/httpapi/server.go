@@ -54,6 +54,7 @@ type Server struct {
 
 	requests  *prometheus.CounterVec
 	apiRoutes []string
+	logins    *loginThrottle
 }
 
 // New returns a Server with every route registered.
@@ -68,7 +69,8 @@ func New(cfg Config) *Server {
 		cfg.Registry = prometheus.NewRegistry()
 		cfg.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
-	s := &Server{cfg: cfg, store: cfg.Store, pub: cfg.Publish, log: cfg.Logger, now: cfg.Now, mux: http.NewServeMux(), reg: cfg.Registry}
+	s := &Server{cfg: cfg, store: cfg.Store, pub: cfg.Publish, log: cfg.Logger, now: cfg.Now, mux: http.NewServeMux(), reg: cfg.Registry,
+		logins: newLoginThrottle()}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "salesai_http_requests_total", Help: "HTTP requests by route pattern and status.",
 	}, []string{"route", "status"})
