@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/salesai/social/internal/platform"
+	"github.com/salesai/social/internal/platform/platformtest"
 	"github.com/salesai/social/internal/platform/sim"
 	"github.com/salesai/social/internal/social"
 )
@@ -74,7 +75,7 @@ func TestExchange_BadCode(t *testing.T) {
 	t.Parallel()
 	e := setup(t, sim.Options{})
 	_, err := e.app.Exchange(context.Background(), "no-such-code", "")
-	pe := mustPlatformError(t, err, platform.Permanent, "exchange_failed")
+	pe := platformtest.RequireError(t, err, platform.Permanent, "exchange_failed")
 	if want := "LinkedIn sign-in failed: Unable to retrieve access token: authorization code not found. Try connecting again."; pe.Message != want {
 		t.Errorf("message %q, want %q", pe.Message, want)
 	}
@@ -118,7 +119,7 @@ func TestRefresh_PrefersAccountCredentials(t *testing.T) {
 	a := manualAccount(e.connect(t))
 	a.Credentials.ClientSecret = "stale-secret"
 	_, err := e.app.Refresh(context.Background(), a)
-	pe := mustPlatformError(t, err, platform.Revoked, "linkedin_refresh_failed")
+	pe := platformtest.RequireError(t, err, platform.Revoked, "linkedin_refresh_failed")
 	if pe.Message != "LinkedIn token refresh failed: invalid_client" {
 		t.Errorf("message %q", pe.Message)
 	}
@@ -145,7 +146,7 @@ func TestRefresh_Refused(t *testing.T) {
 			a := manualAccount(e.connect(t))
 			e.sim.RevokeRefreshTokens("linkedin", "")
 			_, err := e.manual.Refresh(context.Background(), a)
-			pe := mustPlatformError(t, err, platform.Revoked, "linkedin_refresh_failed")
+			pe := platformtest.RequireError(t, err, platform.Revoked, "linkedin_refresh_failed")
 			if pe.Message != tt.want || pe.Status != http.StatusBadRequest {
 				t.Errorf("message %q status %d, want %q 400", pe.Message, pe.Status, tt.want)
 			}
@@ -166,7 +167,7 @@ func TestRefresh_NothingToRefreshWith(t *testing.T) {
 	}
 	for _, tt := range tests {
 		_, err := e.manual.Refresh(context.Background(), platform.Account{Credentials: tt.creds})
-		if pe := mustPlatformError(t, err, platform.Revoked, "linkedin_refresh_failed"); pe.Message != tt.want {
+		if pe := platformtest.RequireError(t, err, platform.Revoked, "linkedin_refresh_failed"); pe.Message != tt.want {
 			t.Errorf("%s: message %q, want %q", tt.name, pe.Message, tt.want)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/salesai/social/internal/platform"
+	"github.com/salesai/social/internal/platform/platformtest"
 	"github.com/salesai/social/internal/platform/sim"
 )
 
@@ -170,7 +171,7 @@ func TestPublish_Errors(t *testing.T) {
 			tt.fault.Path = "/api.linkedin.com/v2/ugcPosts"
 			e.sim.InjectFault(tt.fault)
 			_, err := e.manual.Publish(context.Background(), a, platform.Draft{Caption: "hello"})
-			pe := mustPlatformError(t, err, tt.kind, tt.code)
+			pe := platformtest.RequireError(t, err, tt.kind, tt.code)
 			if pe.RetryAfter != tt.retry || !strings.Contains(pe.Message, tt.msg) || strings.Contains(pe.Message, "{") {
 				t.Errorf("RetryAfter %s message %q, want %s and LinkedIn's %q", pe.RetryAfter, pe.Message, tt.retry, tt.msg)
 			}
@@ -187,7 +188,7 @@ func TestPublish_Duplicate(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = e.manual.Publish(context.Background(), a, platform.Draft{Caption: "same words"})
-	pe := mustPlatformError(t, err, platform.Permanent, "duplicate_content")
+	pe := platformtest.RequireError(t, err, platform.Permanent, "duplicate_content")
 	if pe.Status != http.StatusUnprocessableEntity || !strings.Contains(pe.Message, first.PostID) {
 		t.Errorf("status %d message %q, want 422 naming %s", pe.Status, pe.Message, first.PostID)
 	}
@@ -199,7 +200,7 @@ func TestPublish_ExpiredToken(t *testing.T) {
 	a := manualAccount(e.connect(t))
 	e.sim.ExpireAccessTokens("linkedin")
 	_, err := e.manual.Publish(context.Background(), a, platform.Draft{Caption: "late"})
-	pe := mustPlatformError(t, err, platform.TokenExpired, "token_expired")
+	pe := platformtest.RequireError(t, err, platform.TokenExpired, "token_expired")
 	if strings.Contains(pe.Error(), a.Credentials.AccessToken.Reveal()) {
 		t.Error("the error reveals the access token")
 	}
@@ -212,7 +213,7 @@ func TestPublish_PermissionMissing(t *testing.T) {
 	a := manualAccount(e.connect(t))
 	a.PlatformAccountID = "urn:li:organization:5515715"
 	_, err := e.manual.Publish(context.Background(), a, platform.Draft{Caption: "as the Page"})
-	pe := mustPlatformError(t, err, platform.Permanent, "permission_missing")
+	pe := platformtest.RequireError(t, err, platform.Permanent, "permission_missing")
 	if !strings.Contains(pe.Message, "Not enough permissions") {
 		t.Errorf("message %q lacks LinkedIn's reason", pe.Message)
 	}
@@ -231,7 +232,7 @@ func TestPublish_AccountProblems(t *testing.T) {
 	}
 	for _, tt := range tests {
 		_, err := e.manual.Publish(context.Background(), tt.a, platform.Draft{Caption: "x"})
-		mustPlatformError(t, err, platform.Permanent, tt.code)
+		platformtest.RequireError(t, err, platform.Permanent, tt.code)
 	}
 	if n := len(e.sim.Requests()); n != 0 {
 		t.Errorf("%d requests sent, want none", n)
@@ -244,10 +245,7 @@ func TestPublish_UnreachableImage(t *testing.T) {
 	a := manualAccount(e.connect(t))
 	e.sim.ClearRequests()
 	_, err := e.manual.Publish(context.Background(), a, platform.Draft{Caption: "x", ImageURLs: []string{e.media.URL + "/missing"}})
-	var pe *platform.Error
-	if !errors.As(err, &pe) || pe.Code != "media_rejected" {
-		t.Fatalf("error %v, want media_rejected", err)
-	}
+	platformtest.RequireError(t, err, platform.Permanent, "media_rejected")
 	if n := len(e.sim.Requests()); n != 0 {
 		t.Errorf("%d LinkedIn calls for an image that could not be read, want 0", n)
 	}
@@ -295,21 +293,15 @@ func TestFindPublished(t *testing.T) {
 // A request that may have reached LinkedIn must not become a *platform.Error.
 func TestPublish_NetworkFailureIsNotAPlatformError(t *testing.T) {
 	t.Parallel()
-	c := New(Config{HTTPClient: platform.NewHTTPClient(platform.ClientConfig{Transport: resetTransport{}})})
+	c := New(Config{HTTPClient: platform.NewHTTPClient(platform.ClientConfig{Transport: platformtest.ResetTransport{}})})
 	a := platform.Account{PlatformAccountID: "urn:li:person:782bbtaQ"}
 	a.Credentials.AccessToken = "t"
 	_, err := c.Publish(context.Background(), a, platform.Draft{Caption: "lost"})
-	var pe *platform.Error
-	if err == nil || errors.As(err, &pe) || !errors.Is(err, errReset) {
-		t.Fatalf("error %v, want the plain wrapped network error", err)
+	platformtest.RequirePlainError(t, err)
+	if !errors.Is(err, platformtest.ErrReset) {
+		t.Fatalf("error %v, want the network error wrapped", err)
 	}
 }
-
-var errReset = errors.New("connection reset by peer")
-
-type resetTransport struct{}
-
-func (resetTransport) RoundTrip(*http.Request) (*http.Response, error) { return nil, errReset }
 
 // An image that turns out too large while it streams fails the post with the
 // fetcher's words; nothing is shared.
@@ -317,9 +309,9 @@ func TestPublish_ImageTooLarge(t *testing.T) {
 	t.Parallel()
 	e := setup(t, sim.Options{})
 	a := manualAccount(e.connect(t))
-	_, err := e.manual.Publish(context.Background(), a, platform.Draft{Caption: "huge", ImageURLs: []string{e.media.URL + "/big.png"}})
-	pe := mustPlatformError(t, err, platform.Permanent, "media_rejected")
-	if !strings.Contains(pe.Message, e.media.URL+"/big.png") {
+	_, err := e.manual.Publish(context.Background(), a, platform.Draft{Caption: "huge", ImageURLs: []string{e.media.URL + "/big.jpg"}})
+	pe := platformtest.RequireError(t, err, platform.Permanent, "media_rejected")
+	if !strings.Contains(pe.Message, e.media.URL+"/big.jpg") {
 		t.Errorf("message %q does not name the image", pe.Message)
 	}
 	if n := len(e.sim.Posts("linkedin")); n != 0 {

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/salesai/social/internal/platform"
+	"github.com/salesai/social/internal/platform/platformtest"
 	"github.com/salesai/social/internal/platform/sim"
 	"github.com/salesai/social/internal/social"
 )
@@ -95,7 +96,7 @@ func TestExchange_WrongVerifier(t *testing.T) {
 	e := setup(t, sim.Options{}, Config{})
 	code := e.approve(t, e.client.AuthCodeURL("state-1", oauth2.GenerateVerifier()), "")
 	_, err := e.client.Exchange(context.Background(), code, oauth2.GenerateVerifier())
-	pe := mustPlatformError(t, err, platform.Permanent, "exchange_failed")
+	pe := platformtest.RequireError(t, err, platform.Permanent, "exchange_failed")
 	if !strings.Contains(pe.Message, "Value passed for the authorization code was invalid") {
 		t.Errorf("message %q lacks X's reason", pe.Message)
 	}
@@ -105,7 +106,7 @@ func TestRefresh_Rotates(t *testing.T) {
 	t.Parallel()
 	e := setup(t, sim.Options{}, Config{})
 	p := e.connect(t, "")
-	a := account(p)
+	a := platformtest.Account(p)
 
 	tok, err := e.client.Refresh(context.Background(), a)
 	if err != nil {
@@ -123,7 +124,7 @@ func TestRefresh_Rotates(t *testing.T) {
 
 	// The used refresh token is spent: X refuses it, the account must reconnect.
 	_, err = e.client.Refresh(context.Background(), a)
-	pe := mustPlatformError(t, err, platform.Revoked, "needs_reconnect")
+	pe := platformtest.RequireError(t, err, platform.Revoked, "needs_reconnect")
 	if !strings.Contains(pe.Message, "Value passed for the token was invalid") || strings.Contains(pe.Message, p.Token.RefreshToken) {
 		t.Errorf("message %q: want X's reason and no token", pe.Message)
 	}
@@ -138,12 +139,12 @@ func TestRefresh_Rotates(t *testing.T) {
 func TestRefresh_Revoked(t *testing.T) {
 	t.Parallel()
 	e := setup(t, sim.Options{}, Config{})
-	a := account(e.connect(t, ""))
+	a := platformtest.Account(e.connect(t, ""))
 	e.sim.RevokeRefreshTokens("twitter", "")
 	_, err := e.client.Refresh(context.Background(), a)
-	mustPlatformError(t, err, platform.Revoked, "needs_reconnect")
+	platformtest.RequireError(t, err, platform.Revoked, "needs_reconnect")
 
 	a.Credentials.RefreshToken = ""
 	_, err = e.client.Refresh(context.Background(), a)
-	mustPlatformError(t, err, platform.Revoked, "needs_reconnect")
+	platformtest.RequireError(t, err, platform.Revoked, "needs_reconnect")
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/salesai/social/internal/platform"
+	"github.com/salesai/social/internal/platform/platformtest"
 	"github.com/salesai/social/internal/platform/sim"
 	"github.com/salesai/social/internal/social"
 )
@@ -57,7 +58,7 @@ func formParts(t *testing.T, r sim.Request) map[string]string {
 func TestPublish_Text(t *testing.T) {
 	t.Parallel()
 	e := setup(t, sim.Options{}, Config{})
-	a := account(e.connect(t, ""))
+	a := platformtest.Account(e.connect(t, ""))
 	res, err := e.client.Publish(context.Background(), a, platform.Draft{Caption: "Fresh roast today ☕"})
 	if err != nil {
 		t.Fatalf("Publish: %v", err)
@@ -82,7 +83,7 @@ func TestPublish_Text(t *testing.T) {
 func TestPublish_PermalinkWithoutUsername(t *testing.T) {
 	t.Parallel()
 	e := setup(t, sim.Options{}, Config{})
-	a := account(e.connect(t, ""))
+	a := platformtest.Account(e.connect(t, ""))
 	a.Name, a.Meta = "Acme Corp", nil // a manual account named freely
 	res, err := e.client.Publish(context.Background(), a, platform.Draft{Caption: "no handle known"})
 	if err != nil {
@@ -96,7 +97,7 @@ func TestPublish_PermalinkWithoutUsername(t *testing.T) {
 func TestPublish_ImagesV2(t *testing.T) {
 	t.Parallel()
 	e := setup(t, sim.Options{}, Config{})
-	a := account(e.connect(t, ""))
+	a := platformtest.Account(e.connect(t, ""))
 	res, err := e.client.Publish(context.Background(), a, platform.Draft{Caption: "two pics", ImageURLs: []string{e.imageURL(1), e.imageURL(22)}})
 	if err != nil {
 		t.Fatalf("Publish: %v", err)
@@ -138,7 +139,7 @@ func legacyCreds(c social.Credentials) social.Credentials {
 func TestPublish_ImagesV1OAuth1(t *testing.T) {
 	t.Parallel()
 	e := setup(t, sim.Options{}, Config{})
-	a := account(e.connect(t, ""))
+	a := platformtest.Account(e.connect(t, ""))
 	a.Credentials = legacyCreds(a.Credentials)
 	_, err := e.client.Publish(context.Background(), a, platform.Draft{Caption: "legacy media", ImageURLs: []string{e.imageURL(3)}})
 	if err != nil {
@@ -190,9 +191,9 @@ func TestPublish_LegacyOnlyAccount(t *testing.T) {
 func TestPublish_MissingMediaWrite(t *testing.T) {
 	t.Parallel()
 	e := setup(t, sim.Options{}, Config{})
-	a := account(e.connect(t, "tweet.read tweet.write users.read offline.access"))
+	a := platformtest.Account(e.connect(t, "tweet.read tweet.write users.read offline.access"))
 	_, err := e.client.Publish(context.Background(), a, platform.Draft{Caption: "pic", ImageURLs: []string{e.imageURL(1)}})
-	pe := mustPlatformError(t, err, platform.Permanent, "twitter_media_credentials")
+	pe := platformtest.RequireError(t, err, platform.Permanent, "twitter_media_credentials")
 	for _, want := range []string{"media.write", "Access Token Secret", "Consumer Key", "Consumer Secret"} {
 		if !strings.Contains(pe.Message, want) {
 			t.Errorf("message %q does not name %q", pe.Message, want)
@@ -206,11 +207,11 @@ func TestPublish_MissingMediaWrite(t *testing.T) {
 func TestPublish_BadLegacyCredentials(t *testing.T) {
 	t.Parallel()
 	e := setup(t, sim.Options{}, Config{})
-	a := account(e.connect(t, ""))
+	a := platformtest.Account(e.connect(t, ""))
 	a.Credentials = legacyCreds(a.Credentials)
 	a.Credentials.ConsumerSecret = "wrong"
 	_, err := e.client.Publish(context.Background(), a, platform.Draft{Caption: "pic", ImageURLs: []string{e.imageURL(1)}})
-	mustPlatformError(t, err, platform.Permanent, "twitter_media_credentials")
+	platformtest.RequireError(t, err, platform.Permanent, "twitter_media_credentials")
 }
 
 func TestPublish_Errors(t *testing.T) {
@@ -231,11 +232,11 @@ func TestPublish_Errors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			e := setup(t, sim.Options{}, Config{})
-			a := account(e.connect(t, ""))
+			a := platformtest.Account(e.connect(t, ""))
 			tt.fault.Path = "/api.x.com/2/tweets"
 			e.sim.InjectFault(tt.fault)
 			_, err := e.client.Publish(context.Background(), a, platform.Draft{Caption: "hello"})
-			pe := mustPlatformError(t, err, tt.kind, tt.code)
+			pe := platformtest.RequireError(t, err, tt.kind, tt.code)
 			if pe.RetryAfter != tt.retry {
 				t.Errorf("RetryAfter = %s, want %s", pe.RetryAfter, tt.retry)
 			}
@@ -249,12 +250,12 @@ func TestPublish_Errors(t *testing.T) {
 func TestPublish_Duplicate(t *testing.T) {
 	t.Parallel()
 	e := setup(t, sim.Options{}, Config{})
-	a := account(e.connect(t, ""))
+	a := platformtest.Account(e.connect(t, ""))
 	if _, err := e.client.Publish(context.Background(), a, platform.Draft{Caption: "same words"}); err != nil {
 		t.Fatal(err)
 	}
 	_, err := e.client.Publish(context.Background(), a, platform.Draft{Caption: "same words"})
-	pe := mustPlatformError(t, err, platform.Permanent, "duplicate_content")
+	pe := platformtest.RequireError(t, err, platform.Permanent, "duplicate_content")
 	if pe.Status != http.StatusForbidden {
 		t.Errorf("Status = %d, want 403", pe.Status)
 	}
@@ -263,10 +264,10 @@ func TestPublish_Duplicate(t *testing.T) {
 func TestPublish_ExpiredToken(t *testing.T) {
 	t.Parallel()
 	e := setup(t, sim.Options{}, Config{})
-	a := account(e.connect(t, ""))
+	a := platformtest.Account(e.connect(t, ""))
 	e.sim.ExpireAccessTokens("twitter")
 	_, err := e.client.Publish(context.Background(), a, platform.Draft{Caption: "late"})
-	pe := mustPlatformError(t, err, platform.TokenExpired, "token_expired")
+	pe := platformtest.RequireError(t, err, platform.TokenExpired, "token_expired")
 	if strings.Contains(pe.Message, a.Credentials.AccessToken.Reveal()) || strings.Contains(pe.Error(), a.Credentials.AccessToken.Reveal()) {
 		t.Error("the error reveals the access token")
 	}
@@ -275,10 +276,10 @@ func TestPublish_ExpiredToken(t *testing.T) {
 func TestPublish_TooManyImages(t *testing.T) {
 	t.Parallel()
 	e := setup(t, sim.Options{}, Config{})
-	a := account(e.connect(t, ""))
+	a := platformtest.Account(e.connect(t, ""))
 	urls := []string{e.imageURL(1), e.imageURL(2), e.imageURL(3), e.imageURL(4), e.imageURL(5)}
 	_, err := e.client.Publish(context.Background(), a, platform.Draft{Caption: "five", ImageURLs: urls})
-	mustPlatformError(t, err, platform.Permanent, "media_rejected")
+	platformtest.RequireError(t, err, platform.Permanent, "media_rejected")
 	if n := len(e.requests(http.MethodPost, "api.x.com", "/2/media/upload")); n != 0 {
 		t.Errorf("%d uploads for a post X would refuse, want 0", n)
 	}
@@ -288,7 +289,7 @@ func TestPublish_MissingToken(t *testing.T) {
 	t.Parallel()
 	e := setup(t, sim.Options{}, Config{})
 	_, err := e.client.Publish(context.Background(), platform.Account{}, platform.Draft{Caption: "x"})
-	pe := mustPlatformError(t, err, platform.Permanent, "access_token_missing")
+	pe := platformtest.RequireError(t, err, platform.Permanent, "access_token_missing")
 	if pe.Message != social.MsgAccessTokenMissing {
 		t.Errorf("message %q, want the guide's %q", pe.Message, social.MsgAccessTokenMissing)
 	}
@@ -298,37 +299,22 @@ func TestPublish_MissingToken(t *testing.T) {
 // worker has to reconcile, not retry blindly.
 func TestPublish_NetworkFailureIsNotAPlatformError(t *testing.T) {
 	t.Parallel()
-	hc := platform.NewHTTPClient(platform.ClientConfig{Transport: resetTransport{}})
+	hc := platform.NewHTTPClient(platform.ClientConfig{Transport: platformtest.ResetTransport{}})
 	c := New(Config{ClientID: "cid", HTTPClient: hc})
 	a := platform.Account{PlatformAccountID: "2244994945", Credentials: social.Credentials{AccessToken: "tok"}}
 	_, err := c.Publish(context.Background(), a, platform.Draft{Caption: "lost"})
-	var pe *platform.Error
-	if err == nil || errors.As(err, &pe) || !errors.Is(err, errReset) {
-		t.Fatalf("error %v, want the plain wrapped network error", err)
+	platformtest.RequirePlainError(t, err)
+	if !errors.Is(err, platformtest.ErrReset) {
+		t.Fatalf("error %v, want the network error wrapped", err)
 	}
 	_, err = c.Refresh(context.Background(), platform.Account{Credentials: social.Credentials{RefreshToken: "rt"}})
-	if err == nil || errors.As(err, &pe) {
-		t.Fatalf("refresh error %v, want a plain error", err)
-	}
-}
-
-var errReset = errors.New("connection reset by peer")
-
-// resetTransport fails every request after it was (maybe) sent.
-type resetTransport struct{}
-
-func (resetTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Body != nil {
-		_, _ = io.Copy(io.Discard, r.Body)
-		r.Body.Close()
-	}
-	return nil, errReset
+	platformtest.RequirePlainError(t, err)
 }
 
 func TestFindPublished(t *testing.T) {
 	t.Parallel()
 	e := setup(t, sim.Options{}, Config{})
-	a := account(e.connect(t, ""))
+	a := platformtest.Account(e.connect(t, ""))
 	start := e.clock.Now()
 	res, err := e.client.Publish(context.Background(), a, platform.Draft{Caption: "Tea & cake at https://acme.example/menu"})
 	if err != nil {
@@ -387,13 +373,13 @@ func TestPublish_ImageTooLarge(t *testing.T) {
 	t.Parallel()
 	for _, legacy := range []bool{false, true} {
 		e := setup(t, sim.Options{}, Config{})
-		a := account(e.connect(t, ""))
+		a := platformtest.Account(e.connect(t, ""))
 		if legacy {
 			a.Credentials = legacyCreds(a.Credentials)
 		}
-		_, err := e.client.Publish(context.Background(), a, platform.Draft{Caption: "huge", ImageURLs: []string{e.media.URL + "/big.png"}})
-		pe := mustPlatformError(t, err, platform.Permanent, "media_rejected")
-		if !strings.Contains(pe.Message, e.media.URL+"/big.png") {
+		_, err := e.client.Publish(context.Background(), a, platform.Draft{Caption: "huge", ImageURLs: []string{e.media.URL + "/big.jpg"}})
+		pe := platformtest.RequireError(t, err, platform.Permanent, "media_rejected")
+		if !strings.Contains(pe.Message, e.media.URL+"/big.jpg") {
 			t.Errorf("legacy=%v: message %q does not name the image", legacy, pe.Message)
 		}
 		if n := len(e.sim.Posts("twitter")); n != 0 {
@@ -405,9 +391,9 @@ func TestPublish_ImageTooLarge(t *testing.T) {
 func TestPublish_ImageNotFound(t *testing.T) {
 	t.Parallel()
 	e := setup(t, sim.Options{}, Config{})
-	a := account(e.connect(t, ""))
+	a := platformtest.Account(e.connect(t, ""))
 	_, err := e.client.Publish(context.Background(), a, platform.Draft{Caption: "gone", ImageURLs: []string{e.media.URL + "/gone"}})
-	mustPlatformError(t, err, platform.Permanent, "media_rejected")
+	platformtest.RequireError(t, err, platform.Permanent, "media_rejected")
 	if n := len(e.requests(http.MethodPost, "api.x.com", "/2/media/upload")); n != 0 {
 		t.Errorf("%d uploads of an image that could not be read, want 0", n)
 	}
