@@ -2,17 +2,15 @@ package facebook_test
 
 import (
 	"context"
-	"errors"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/salesai/social/internal/platform"
 	"github.com/salesai/social/internal/platform/facebook"
+	"github.com/salesai/social/internal/platform/platformtest"
 	"github.com/salesai/social/internal/platform/sim"
 	"github.com/salesai/social/internal/social"
 )
@@ -23,63 +21,32 @@ const (
 	bakeryPage  = "1000000000000002"
 )
 
-// clock is the injected time the simulator and the client share.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-
-func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
-
 // env is a simulator behind httptest and a client that reaches it through the
 // endpoint rewrite, as production code reaches Facebook.
 type env struct {
 	sim   *sim.Sim
-	rw    *platform.Rewriter
+	hc    *http.Client
 	c     *facebook.Client
-	clock *clock
+	clock *platformtest.Clock
 }
 
 func setup(t *testing.T, mod func(*sim.Options)) *env {
 	t.Helper()
-	ck := &clock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	ck := platformtest.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	opts := sim.Options{Now: ck.Now}
 	if mod != nil {
 		mod(&opts)
 	}
-	s := sim.New(opts)
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
-	rw, err := platform.NewRewriter(srv.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, hc, _ := platformtest.NewSim(t, opts)
 	app := sim.SandboxApps["facebook"]
-	c := facebook.New(facebook.Config{AppID: app.ID, AppSecret: app.Secret, RedirectURL: redirectURL,
-		HTTPClient: platform.NewHTTPClient(platform.ClientConfig{Rewriter: rw}), Now: ck.Now})
-	return &env{sim: s, rw: rw, c: c, clock: ck}
+	c := facebook.New(facebook.Config{AppID: app.ID, AppSecret: app.Secret, RedirectURL: redirectURL, HTTPClient: hc, Now: ck.Now})
+	return &env{sim: s, hc: hc, c: c, clock: ck}
 }
 
 // code approves the consent page as simUser and returns the callback's code.
 func (e *env) code(t *testing.T, simUser string) string {
 	t.Helper()
-	u := e.rw.String(e.c.AuthCodeURL("st-1", "")) + "&auto=1&sim_user=" + simUser
-	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := noFollow.Get(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	loc, err := url.Parse(resp.Header.Get("Location"))
-	if err != nil || resp.StatusCode != http.StatusFound {
-		t.Fatalf("consent answered %d, Location %q", resp.StatusCode, resp.Header.Get("Location"))
-	}
-	if got := loc.Query().Get("state"); got != "st-1" {
-		t.Fatalf("state = %q, want st-1", got)
-	}
-	return loc.Query().Get("code")
+	return platformtest.Approve(t, e.hc, e.c.AuthCodeURL("st-1", ""), simUser)
 }
 
 // connect runs the whole login and returns the Pages found.
@@ -97,8 +64,7 @@ func (e *env) page(t *testing.T, id string) platform.Account {
 	t.Helper()
 	for _, p := range e.connect(t, "default") {
 		if p.PlatformAccountID == id {
-			return platform.Account{PlatformAccountID: p.PlatformAccountID, Name: p.Name,
-				Credentials: social.Credentials{AccessToken: social.Secret(p.Token.AccessToken)}, Meta: p.Meta}
+			return platformtest.Account(p)
 		}
 	}
 	t.Fatalf("page %s not connected", id)
@@ -114,41 +80,6 @@ func (e *env) requests(method, suffix string) []sim.Request {
 		}
 	}
 	return out
-}
-
-// params are a recorded request's query and form body together.
-func params(t *testing.T, r sim.Request) url.Values {
-	t.Helper()
-	v, err := url.ParseQuery(r.Query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(r.Body) > 0 {
-		b, err := url.ParseQuery(string(r.Body))
-		if err != nil {
-			t.Fatalf("body is not a form: %q", r.Body)
-		}
-		for k, vs := range b {
-			v[k] = vs
-		}
-	}
-	return v
-}
-
-// platformError asserts err is a *platform.Error of a kind and code.
-func platformError(t *testing.T, err error, kind platform.ErrorKind, code string) *platform.Error {
-	t.Helper()
-	var pe *platform.Error
-	if !errors.As(err, &pe) {
-		t.Fatalf("err = %v (%T), want *platform.Error", err, err)
-	}
-	if pe.Kind != kind || pe.Code != code {
-		t.Fatalf("err = kind %d code %q (%q), want kind %d code %q", pe.Kind, pe.Code, pe.Message, kind, code)
-	}
-	if strings.Contains(pe.Message, "{") {
-		t.Errorf("message shows raw JSON: %q", pe.Message)
-	}
-	return pe
 }
 
 func TestAuthCodeURL(t *testing.T) {
@@ -188,15 +119,15 @@ func TestExchange(t *testing.T) {
 		}
 	}
 	long := e.requests(http.MethodGet, "/oauth/access_token")
-	if len(long) != 1 || params(t, long[0]).Get("grant_type") != "fb_exchange_token" ||
-		params(t, long[0]).Get("client_secret") != sim.SandboxApps["facebook"].Secret {
+	if len(long) != 1 || platformtest.Params(t, long[0]).Get("grant_type") != "fb_exchange_token" ||
+		platformtest.Params(t, long[0]).Get("client_secret") != sim.SandboxApps["facebook"].Secret {
 		t.Fatalf("long-lived exchange requests = %+v", long)
 	}
 	accounts := e.requests(http.MethodGet, "/me/accounts")
 	if len(accounts) != 1 {
 		t.Fatalf("me/accounts called %d times", len(accounts))
 	}
-	q := params(t, accounts[0])
+	q := platformtest.Params(t, accounts[0])
 	if proof := facebook.AppSecretProof(sim.SandboxApps["facebook"].Secret, q.Get("access_token")); q.Get("appsecret_proof") != proof {
 		t.Errorf("appsecret_proof = %q, want %q", q.Get("appsecret_proof"), proof)
 	}
@@ -241,7 +172,7 @@ func TestExchangeReplayedCode(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := e.c.Exchange(context.Background(), code, "")
-	pe := platformError(t, err, platform.Permanent, "oauth_exchange_failed")
+	pe := platformtest.RequireError(t, err, platform.Permanent, "oauth_exchange_failed")
 	if !strings.Contains(pe.Message, "This authorization code has been used.") {
 		t.Errorf("message = %q, want Facebook's reason", pe.Message)
 	}

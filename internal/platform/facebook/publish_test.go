@@ -2,7 +2,6 @@ package facebook_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/salesai/social/internal/platform"
 	"github.com/salesai/social/internal/platform/facebook"
+	"github.com/salesai/social/internal/platform/platformtest"
 	"github.com/salesai/social/internal/platform/sim"
 	"github.com/salesai/social/internal/social"
 )
@@ -51,7 +51,7 @@ func TestPublishText(t *testing.T) {
 			if len(feed) != 1 {
 				t.Fatalf("feed posts = %d, want 1", len(feed))
 			}
-			p := params(t, feed[0])
+			p := platformtest.Params(t, feed[0])
 			if p.Get("message") != tt.caption || p.Get("link") != tt.wantLink || p.Has("published") {
 				t.Errorf("sent message %q link %q published %q", p.Get("message"), p.Get("link"), p.Get("published"))
 			}
@@ -80,7 +80,7 @@ func TestPublishOnePhoto(t *testing.T) {
 	if len(photos) != 1 {
 		t.Fatalf("photo uploads = %d, want 1", len(photos))
 	}
-	if p := params(t, photos[0]); p.Get("url") != "https://img.example/latte.jpg" || p.Get("caption") != "Latte art" || p.Has("published") {
+	if p := platformtest.Params(t, photos[0]); p.Get("url") != "https://img.example/latte.jpg" || p.Get("caption") != "Latte art" || p.Has("published") {
 		t.Errorf("photo params = %v", p)
 	}
 	if n := len(e.requests(http.MethodPost, "/feed")); n != 0 {
@@ -106,7 +106,7 @@ func TestPublishSeveralPhotos(t *testing.T) {
 		t.Fatalf("photo uploads = %d, want 3", len(photos))
 	}
 	for i, r := range photos {
-		if p := params(t, r); p.Get("url") != imgs[i] || p.Get("published") != "false" {
+		if p := platformtest.Params(t, r); p.Get("url") != imgs[i] || p.Get("published") != "false" {
 			t.Errorf("upload %d params = %v, want url %s unpublished", i, p, imgs[i])
 		}
 	}
@@ -115,7 +115,7 @@ func TestPublishSeveralPhotos(t *testing.T) {
 		t.Fatalf("feed posts = %d, want 1", len(feed))
 	}
 	post := e.lastPost(t, coffeePage)
-	p := params(t, feed[0])
+	p := platformtest.Params(t, feed[0])
 	for i, id := range post.Media {
 		key := fmt.Sprintf("attached_media[%d]", i)
 		if want := `{"media_fbid":"` + id + `"}`; p.Get(key) != want {
@@ -168,7 +168,7 @@ func TestPublishErrors(t *testing.T) {
 				tt.prepare(e)
 			}
 			_, err := e.c.Publish(context.Background(), a, platform.Draft{Caption: "Hello " + tt.name})
-			pe := platformError(t, err, tt.kind, tt.code)
+			pe := platformtest.RequireError(t, err, tt.kind, tt.code)
 			if pe.RetryAfter != tt.retry {
 				t.Errorf("RetryAfter = %v, want %v", pe.RetryAfter, tt.retry)
 			}
@@ -192,18 +192,18 @@ func TestPublishRefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := e.c.Publish(ctx, a, platform.Draft{Caption: "Same words"})
-	platformError(t, err, platform.Permanent, "duplicate_content")
+	platformtest.RequireError(t, err, platform.Permanent, "duplicate_content")
 
 	other := a
 	other.PlatformAccountID = bakeryPage // the Coffee Page's token cannot post to the Bakery
 	_, err = e.c.Publish(ctx, other, platform.Draft{Caption: "Wrong page"})
-	pe := platformError(t, err, platform.Permanent, "permission_missing")
+	pe := platformtest.RequireError(t, err, platform.Permanent, "permission_missing")
 	if !strings.Contains(pe.Message, "pages_manage_posts") {
 		t.Errorf("message = %q, want Facebook's reason", pe.Message)
 	}
 
 	_, err = e.c.Publish(ctx, platform.Account{PlatformAccountID: coffeePage}, platform.Draft{Caption: "No token"})
-	if pe := platformError(t, err, platform.Permanent, "access_token_missing"); pe.Message != social.MsgAccessTokenMissing {
+	if pe := platformtest.RequireError(t, err, platform.Permanent, "access_token_missing"); pe.Message != social.MsgAccessTokenMissing {
 		t.Errorf("message = %q", pe.Message)
 	}
 }
@@ -215,7 +215,7 @@ func TestPublishPhotoRejected(t *testing.T) {
 	e := setup(t, func(o *sim.Options) { o.FetchMedia = true })
 	a := e.page(t, coffeePage)
 	_, err := e.c.Publish(context.Background(), a, platform.Draft{Caption: "Gone", ImageURLs: []string{images.URL + "/missing.jpg"}})
-	pe := platformError(t, err, platform.Permanent, "media_rejected")
+	pe := platformtest.RequireError(t, err, platform.Permanent, "media_rejected")
 	if !strings.Contains(pe.Message, "Missing or invalid image file") {
 		t.Errorf("message = %q, want Facebook's reason", pe.Message)
 	}
@@ -234,10 +234,7 @@ func TestPublishNetworkFailureIsNotAPlatformError(t *testing.T) {
 	c := facebook.New(facebook.Config{AppID: "a", AppSecret: "s", HTTPClient: platform.NewHTTPClient(platform.ClientConfig{Rewriter: rw})})
 	a := platform.Account{PlatformAccountID: coffeePage, Credentials: social.Credentials{AccessToken: "secret-page-token"}}
 	_, err = c.Publish(context.Background(), a, platform.Draft{Caption: "hello"})
-	var pe *platform.Error
-	if err == nil || errors.As(err, &pe) {
-		t.Fatalf("err = %v, want a plain network error", err)
-	}
+	platformtest.RequirePlainError(t, err)
 	if strings.Contains(err.Error(), "secret-page-token") {
 		t.Errorf("error shows the token: %v", err)
 	}

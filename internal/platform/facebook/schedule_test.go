@@ -10,6 +10,7 @@ import (
 
 	"github.com/salesai/social/internal/platform"
 	"github.com/salesai/social/internal/platform/facebook"
+	"github.com/salesai/social/internal/platform/platformtest"
 )
 
 func TestScheduleTextLifecycle(t *testing.T) {
@@ -24,7 +25,7 @@ func TestScheduleTextLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	feed := e.requests(http.MethodPost, "/"+coffeePage+"/feed")
-	p := params(t, feed[len(feed)-1])
+	p := platformtest.Params(t, feed[len(feed)-1])
 	if p.Get("published") != "false" || p.Get("scheduled_publish_time") != strconv.FormatInt(at.Unix(), 10) ||
 		p.Get("unpublished_content_type") != "SCHEDULED" {
 		t.Errorf("schedule params = %v", p)
@@ -44,7 +45,7 @@ func TestScheduleTextLifecycle(t *testing.T) {
 		t.Errorf("scheduled at %v after reschedule, want %v", got, later)
 	}
 	r := e.requests(http.MethodPost, "/"+res.PostID)
-	if len(r) != 1 || params(t, r[0]).Get("scheduled_publish_time") != strconv.FormatInt(later.Unix(), 10) {
+	if len(r) != 1 || platformtest.Params(t, r[0]).Get("scheduled_publish_time") != strconv.FormatInt(later.Unix(), 10) {
 		t.Errorf("reschedule requests = %+v", r)
 	}
 
@@ -55,7 +56,7 @@ func TestScheduleTextLifecycle(t *testing.T) {
 		t.Fatalf("Status after the time = %v, %q, %v", live, link, err)
 	}
 	err = e.c.Unschedule(ctx, a, res.PostID)
-	platformError(t, err, platform.Permanent, "already_published")
+	platformtest.RequireError(t, err, platform.Permanent, "already_published")
 	if e.lastPost(t, coffeePage).Deleted || len(e.requests(http.MethodDelete, "/"+res.PostID)) != 0 {
 		t.Error("Unschedule deleted a live post")
 	}
@@ -73,7 +74,7 @@ func TestSchedulePhotoAndUnschedule(t *testing.T) {
 		t.Fatal(err)
 	}
 	photos := e.requests(http.MethodPost, "/"+coffeePage+"/photos")
-	p := params(t, photos[0])
+	p := platformtest.Params(t, photos[0])
 	if len(photos) != 1 || p.Get("published") != "false" || p.Get("scheduled_publish_time") != strconv.FormatInt(at.Unix(), 10) ||
 		p.Get("caption") != "Tomorrow's special" {
 		t.Fatalf("photo schedule params = %v", p)
@@ -88,7 +89,7 @@ func TestSchedulePhotoAndUnschedule(t *testing.T) {
 		t.Error("the scheduled post is still on Facebook")
 	}
 	_, _, err = e.c.Status(ctx, a, res.PostID)
-	if pe := platformError(t, err, platform.Permanent, "scheduled_post_failed"); pe.Message != facebook.MsgScheduledPostGone {
+	if pe := platformtest.RequireError(t, err, platform.Permanent, "scheduled_post_failed"); pe.Message != facebook.MsgScheduledPostGone {
 		t.Errorf("message = %q", pe.Message)
 	}
 	if err := e.c.Unschedule(ctx, a, res.PostID); err != nil {
@@ -107,12 +108,12 @@ func TestScheduleSeveralPhotos(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range e.requests(http.MethodPost, "/photos") {
-		if p := params(t, r); p.Get("published") != "false" || p.Has("scheduled_publish_time") {
+		if p := platformtest.Params(t, r); p.Get("published") != "false" || p.Has("scheduled_publish_time") {
 			t.Errorf("child photo params = %v, want unpublished without a time", p)
 		}
 	}
 	feed := e.requests(http.MethodPost, "/feed")
-	p := params(t, feed[len(feed)-1])
+	p := platformtest.Params(t, feed[len(feed)-1])
 	if p.Get("scheduled_publish_time") != strconv.FormatInt(at.Unix(), 10) || p.Get("unpublished_content_type") != "SCHEDULED" ||
 		p.Get("attached_media[1]") == "" {
 		t.Errorf("feed params = %v", p)
@@ -130,7 +131,7 @@ func TestScheduleRefusals(t *testing.T) {
 	ctx := context.Background()
 
 	_, err := e.c.Schedule(ctx, a, platform.Draft{Caption: "Too soon", At: e.clock.Now().Add(5 * time.Minute)})
-	pe := platformError(t, err, platform.Permanent, "scheduled_post_failed")
+	pe := platformtest.RequireError(t, err, platform.Permanent, "scheduled_post_failed")
 	if !strings.Contains(pe.Message, "scheduled publish time is invalid") || !strings.Contains(pe.Message, "10 minutes") {
 		t.Errorf("message = %q", pe.Message)
 	}
@@ -140,14 +141,14 @@ func TestScheduleRefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = e.c.Reschedule(ctx, a, res.PostID, e.clock.Now().Add(76*24*time.Hour))
-	platformError(t, err, platform.Permanent, "scheduled_post_failed")
+	platformtest.RequireError(t, err, platform.Permanent, "scheduled_post_failed")
 
 	_, _, err = e.c.Status(ctx, a, coffeePage+"_404")
-	if pe := platformError(t, err, platform.Permanent, "scheduled_post_failed"); pe.Message != facebook.MsgScheduledPostGone {
+	if pe := platformtest.RequireError(t, err, platform.Permanent, "scheduled_post_failed"); pe.Message != facebook.MsgScheduledPostGone {
 		t.Errorf("message = %q", pe.Message)
 	}
 	_, err = e.c.Schedule(ctx, a, platform.Draft{Caption: "No time"})
-	platformError(t, err, platform.Permanent, "scheduled_post_failed")
+	platformtest.RequireError(t, err, platform.Permanent, "scheduled_post_failed")
 }
 
 func TestFindPublished(t *testing.T) {
@@ -183,7 +184,7 @@ func TestFindPublished(t *testing.T) {
 			t.Errorf("%s: found %+v, want %+v", tt.name, got, res)
 		}
 	}
-	q := params(t, e.requests(http.MethodGet, "/"+coffeePage+"/feed")[0])
+	q := platformtest.Params(t, e.requests(http.MethodGet, "/"+coffeePage+"/feed")[0])
 	if q.Get("since") != strconv.FormatInt(since.Add(-2*time.Minute).Unix(), 10) || !strings.Contains(q.Get("fields"), "message") {
 		t.Errorf("feed query = %v", q)
 	}

@@ -3,20 +3,17 @@ package instagram_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/salesai/social/internal/platform"
 	"github.com/salesai/social/internal/platform/facebook"
 	"github.com/salesai/social/internal/platform/instagram"
+	"github.com/salesai/social/internal/platform/platformtest"
 	"github.com/salesai/social/internal/platform/sim"
-	"github.com/salesai/social/internal/social"
 )
 
 const (
@@ -25,23 +22,13 @@ const (
 	coffeePage  = "1000000000000001"
 )
 
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-
-func (c *clock) Advance(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
-
 // env is a simulator behind httptest and a client reaching it through the
 // endpoint rewrite.
 type env struct {
 	sim   *sim.Sim
-	srv   *httptest.Server
-	rw    *platform.Rewriter
+	hc    *http.Client
 	c     *instagram.Client
-	clock *clock
+	clock *platformtest.Clock
 	fb    bool
 }
 
@@ -53,46 +40,28 @@ type options struct {
 
 func setup(t *testing.T, o options) *env {
 	t.Helper()
-	ck := &clock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	ck := platformtest.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	opts := sim.Options{Now: ck.Now}
 	if o.sim != nil {
 		o.sim(&opts)
 	}
-	s := sim.New(opts)
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
-	rw, err := platform.NewRewriter(srv.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, hc, _ := platformtest.NewSim(t, opts)
 	app := sim.SandboxApps["instagram"]
 	if o.fbLogin {
 		app = sim.SandboxApps["facebook"]
 	}
 	cfg := instagram.Config{UseFacebookLogin: o.fbLogin, AppID: app.ID, AppSecret: app.Secret, RedirectURL: redirectURL,
-		HTTPClient: platform.NewHTTPClient(platform.ClientConfig{Rewriter: rw}), Now: ck.Now,
-		SleepFunc: func(context.Context, time.Duration) error { return nil }}
+		HTTPClient: hc, Now: ck.Now, SleepFunc: func(context.Context, time.Duration) error { return nil }}
 	if o.cfg != nil {
 		o.cfg(&cfg)
 	}
-	return &env{sim: s, srv: srv, rw: rw, c: instagram.New(cfg), clock: ck, fb: o.fbLogin}
+	return &env{sim: s, hc: hc, c: instagram.New(cfg), clock: ck, fb: o.fbLogin}
 }
 
 // code approves the consent page as simUser and returns the callback's code.
 func (e *env) code(t *testing.T, simUser string) string {
 	t.Helper()
-	u := e.rw.String(e.c.AuthCodeURL("st-1", "")) + "&auto=1&sim_user=" + simUser
-	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := noFollow.Get(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	loc, err := url.Parse(resp.Header.Get("Location"))
-	if err != nil || resp.StatusCode != http.StatusFound || loc.Query().Get("state") != "st-1" {
-		t.Fatalf("consent answered %d, Location %q", resp.StatusCode, resp.Header.Get("Location"))
-	}
-	return loc.Query().Get("code")
+	return platformtest.Approve(t, e.hc, e.c.AuthCodeURL("st-1", ""), simUser)
 }
 
 func (e *env) connect(t *testing.T, simUser string) []platform.Profile {
@@ -111,12 +80,7 @@ func (e *env) account(t *testing.T) platform.Account {
 	if len(profiles) != 1 {
 		t.Fatalf("got %d profiles, want 1", len(profiles))
 	}
-	return asAccount(profiles[0])
-}
-
-func asAccount(p platform.Profile) platform.Account {
-	return platform.Account{PlatformAccountID: p.PlatformAccountID, Name: p.Name,
-		Credentials: social.Credentials{AccessToken: social.Secret(p.Token.AccessToken)}, Meta: p.Meta}
+	return platformtest.Account(profiles[0])
 }
 
 // shortToken runs the Instagram Login code exchange by hand, for a user the
@@ -126,7 +90,7 @@ func (e *env) shortToken(t *testing.T, simUser string) string {
 	app := sim.SandboxApps["instagram"]
 	form := url.Values{"client_id": {app.ID}, "client_secret": {app.Secret}, "grant_type": {"authorization_code"},
 		"redirect_uri": {redirectURL}, "code": {e.code(t, simUser)}}
-	resp, err := http.PostForm(e.srv.URL+"/api.instagram.com/oauth/access_token", form)
+	resp, err := e.hc.PostForm("https://api.instagram.com/oauth/access_token", form)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,39 +115,6 @@ func (e *env) requests(method, host, suffix string) []sim.Request {
 		}
 	}
 	return out
-}
-
-func params(t *testing.T, r sim.Request) url.Values {
-	t.Helper()
-	v, err := url.ParseQuery(r.Query)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(r.Body) > 0 {
-		b, err := url.ParseQuery(string(r.Body))
-		if err != nil {
-			t.Fatalf("body is not a form: %q", r.Body)
-		}
-		for k, vs := range b {
-			v[k] = vs
-		}
-	}
-	return v
-}
-
-func platformError(t *testing.T, err error, kind platform.ErrorKind, code string) *platform.Error {
-	t.Helper()
-	var pe *platform.Error
-	if !errors.As(err, &pe) {
-		t.Fatalf("err = %v (%T), want *platform.Error", err, err)
-	}
-	if pe.Kind != kind || pe.Code != code {
-		t.Fatalf("err = kind %d code %q (%q), want kind %d code %q", pe.Kind, pe.Code, pe.Message, kind, code)
-	}
-	if strings.Contains(pe.Message, "{") {
-		t.Errorf("message shows raw JSON: %q", pe.Message)
-	}
-	return pe
 }
 
 func TestAuthCodeURL(t *testing.T) {
@@ -236,17 +167,17 @@ func TestExchangeInstagramLogin(t *testing.T) {
 				t.Errorf("profile = %+v", p)
 			}
 			code := e.requests(http.MethodPost, "api.instagram.com", "/oauth/access_token")
-			f := params(t, code[0])
+			f := platformtest.Params(t, code[0])
 			if len(code) != 1 || f.Get("grant_type") != "authorization_code" || f.Get("redirect_uri") != redirectURL ||
 				f.Get("client_secret") != sim.SandboxApps["instagram"].Secret || code[0].Header.Get("Authorization") != "" {
 				t.Errorf("code exchange sent %v", f)
 			}
 			long := e.requests(http.MethodGet, "graph.instagram.com", "/access_token")
-			if len(long) != 1 || params(t, long[0]).Get("grant_type") != "ig_exchange_token" {
+			if len(long) != 1 || platformtest.Params(t, long[0]).Get("grant_type") != "ig_exchange_token" {
 				t.Errorf("long-lived exchange = %+v", long)
 			}
 			me := e.requests(http.MethodGet, "graph.instagram.com", "/me")
-			if len(me) != 1 || params(t, me[0]).Get("access_token") != p.Token.AccessToken {
+			if len(me) != 1 || platformtest.Params(t, me[0]).Get("access_token") != p.Token.AccessToken {
 				t.Errorf("me was not read with the long-lived token: %+v", me)
 			}
 		})
@@ -257,7 +188,7 @@ func TestExchangePersonalAccount(t *testing.T) {
 	t.Parallel()
 	e := setup(t, options{})
 	_, err := e.c.Exchange(context.Background(), e.code(t, "personal"), "")
-	pe := platformError(t, err, platform.Permanent, "not_professional")
+	pe := platformtest.RequireError(t, err, platform.Permanent, "not_professional")
 	if !strings.Contains(pe.Message, "Professional") {
 		t.Errorf("message = %q", pe.Message)
 	}
@@ -271,7 +202,7 @@ func TestExchangeReplayedCode(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := e.c.Exchange(context.Background(), code, "")
-	pe := platformError(t, err, platform.Permanent, "oauth_exchange_failed")
+	pe := platformtest.RequireError(t, err, platform.Permanent, "oauth_exchange_failed")
 	if !strings.Contains(pe.Message, "Matching code was not found or was already used") {
 		t.Errorf("message = %q", pe.Message)
 	}
@@ -290,11 +221,11 @@ func TestExchangeFacebookLogin(t *testing.T) {
 		t.Errorf("profile = %+v", p)
 	}
 	accounts := e.requests(http.MethodGet, "graph.facebook.com", "/me/accounts")
-	if len(accounts) != 1 || !strings.Contains(params(t, accounts[0]).Get("fields"), "instagram_business_account") {
+	if len(accounts) != 1 || !strings.Contains(platformtest.Params(t, accounts[0]).Get("fields"), "instagram_business_account") {
 		t.Errorf("me/accounts = %+v", accounts)
 	}
 	lookup := e.requests(http.MethodGet, "graph.facebook.com", "/"+acmeIG)
-	q := params(t, lookup[0])
+	q := platformtest.Params(t, lookup[0])
 	if len(lookup) != 1 || q.Get("fields") != "username" ||
 		q.Get("appsecret_proof") != facebook.AppSecretProof(sim.SandboxApps["facebook"].Secret, q.Get("access_token")) {
 		t.Errorf("username lookup = %v", q)
@@ -327,13 +258,13 @@ func TestRefresh(t *testing.T) {
 		t.Errorf("refreshed token = %+v", tok)
 	}
 	r := e.requests(http.MethodGet, "graph.instagram.com", "/refresh_access_token")
-	if len(r) != 1 || params(t, r[0]).Get("grant_type") != "ig_refresh_token" {
+	if len(r) != 1 || platformtest.Params(t, r[0]).Get("grant_type") != "ig_refresh_token" {
 		t.Errorf("refresh requests = %+v", r)
 	}
 
 	e.clock.Advance(61 * 24 * time.Hour) // the old token has expired: only a reconnect helps
 	_, err = e.c.Refresh(ctx, a)
-	pe := platformError(t, err, platform.Revoked, "token_expired")
+	pe := platformtest.RequireError(t, err, platform.Revoked, "token_expired")
 	if !strings.Contains(pe.Message, "Session has expired") || !strings.Contains(pe.Message, "Reconnect Instagram") {
 		t.Errorf("message = %q", pe.Message)
 	}
@@ -345,7 +276,7 @@ func TestRefreshFacebookLoginAccount(t *testing.T) {
 	a := e.account(t)
 	before := len(e.sim.Requests())
 	_, err := e.c.Refresh(context.Background(), a)
-	platformError(t, err, platform.Revoked, "token_expired")
+	platformtest.RequireError(t, err, platform.Revoked, "token_expired")
 	if len(e.sim.Requests()) != before {
 		t.Error("a Page token refresh was attempted")
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/salesai/social/internal/platform"
 	"github.com/salesai/social/internal/platform/facebook"
 	"github.com/salesai/social/internal/platform/instagram"
+	"github.com/salesai/social/internal/platform/platformtest"
 	"github.com/salesai/social/internal/platform/sim"
 	"github.com/salesai/social/internal/social"
 )
@@ -50,7 +51,7 @@ func TestPublishOneImage(t *testing.T) {
 			if len(create) != 1 {
 				t.Fatalf("container creations = %d, want 1", len(create))
 			}
-			f := params(t, create[0])
+			f := platformtest.Params(t, create[0])
 			if f.Get("image_url") != "https://img.example/a.jpg" || f.Get("caption") != "Morning brew" || !strings.HasPrefix(create[0].Path, "/"+instagram.DefaultVersion+"/") {
 				t.Errorf("container params = %v at %s", f, create[0].Path)
 			}
@@ -61,7 +62,7 @@ func TestPublishOneImage(t *testing.T) {
 			polls := e.requests(http.MethodGet, host, "")
 			statusReads := 0
 			for _, r := range polls {
-				if params(t, r).Get("fields") == "status_code,status" {
+				if platformtest.Params(t, r).Get("fields") == "status_code,status" {
 					statusReads++
 				}
 			}
@@ -69,7 +70,7 @@ func TestPublishOneImage(t *testing.T) {
 				t.Errorf("status reads = %d, want 2", statusReads)
 			}
 			pub := e.requests(http.MethodPost, host, "/"+acmeIG+"/media_publish")
-			if len(pub) != 1 || params(t, pub[0]).Get("creation_id") == "" {
+			if len(pub) != 1 || platformtest.Params(t, pub[0]).Get("creation_id") == "" {
 				t.Fatalf("media_publish = %+v", pub)
 			}
 			post := e.lastPost(t)
@@ -94,11 +95,11 @@ func TestPublishCarousel(t *testing.T) {
 		t.Fatalf("container creations = %d, want 3 items + 1 carousel", len(create))
 	}
 	for i, r := range create[:3] {
-		if f := params(t, r); f.Get("image_url") != imgs[i] || f.Get("is_carousel_item") != "true" || f.Has("caption") {
+		if f := platformtest.Params(t, r); f.Get("image_url") != imgs[i] || f.Get("is_carousel_item") != "true" || f.Has("caption") {
 			t.Errorf("item %d params = %v", i, f)
 		}
 	}
-	parent := params(t, create[3])
+	parent := platformtest.Params(t, create[3])
 	if parent.Get("media_type") != "CAROUSEL" || parent.Get("caption") != "Three ways" || len(strings.Split(parent.Get("children"), ",")) != 3 {
 		t.Errorf("carousel params = %v", parent)
 	}
@@ -114,7 +115,7 @@ func TestPublishNeedsImage(t *testing.T) {
 	a := e.account(t)
 	before := len(e.sim.Requests())
 	_, err := e.c.Publish(context.Background(), a, platform.Draft{Caption: "Just words"})
-	if pe := platformError(t, err, platform.Permanent, "instagram_image_required"); pe.Message != social.MsgInstagramNeedsImage {
+	if pe := platformtest.RequireError(t, err, platform.Permanent, "instagram_image_required"); pe.Message != social.MsgInstagramNeedsImage {
 		t.Errorf("message = %q", pe.Message)
 	}
 	if len(e.sim.Requests()) != before {
@@ -131,7 +132,7 @@ func TestPublishPersonalAccount(t *testing.T) {
 		Credentials: social.Credentials{AccessToken: social.Secret(e.shortToken(t, "personal"))},
 		Meta:        map[string]string{"graph_host": "graph.instagram.com", "login": "instagram"}}
 	_, err := e.c.Publish(context.Background(), a, platform.Draft{Caption: "Hi", ImageURLs: []string{"https://img.example/p.jpg"}})
-	pe := platformError(t, err, platform.Permanent, "instagram_media_failed")
+	pe := platformtest.RequireError(t, err, platform.Permanent, "instagram_media_failed")
 	if want := social.MsgInstagramMediaFailed + ": Unsupported request - method type: post"; pe.Message != want {
 		t.Errorf("message = %q, want %q", pe.Message, want)
 	}
@@ -163,7 +164,7 @@ func TestPublishMediaErrors(t *testing.T) {
 			e := setup(t, tt.opts)
 			a := e.account(t)
 			_, err := e.c.Publish(context.Background(), a, platform.Draft{Caption: "x", ImageURLs: []string{tt.image}})
-			pe := platformError(t, err, tt.kind, tt.code)
+			pe := platformtest.RequireError(t, err, tt.kind, tt.code)
 			if !strings.Contains(pe.Message, tt.inMessage) {
 				t.Errorf("message = %q, want %q in it", pe.Message, tt.inMessage)
 			}
@@ -199,7 +200,7 @@ func TestPublishPollsWithBackoff(t *testing.T) {
 			a := e.account(t)
 			_, err := e.c.Publish(context.Background(), a, platform.Draft{Caption: "Slow", ImageURLs: []string{"https://img.example/s.jpg"}})
 			if tt.wantErr {
-				if pe := platformError(t, err, platform.Temporary, "platform_error"); !strings.Contains(pe.Message, "after 1m0s") {
+				if pe := platformtest.RequireError(t, err, platform.Temporary, "platform_error"); !strings.Contains(pe.Message, "after 1m0s") {
 					t.Errorf("message = %q", pe.Message)
 				}
 			} else if err != nil {
@@ -271,7 +272,7 @@ func TestPublishErrors(t *testing.T) {
 				tt.prepare(t, e, a)
 			}
 			_, err := e.c.Publish(context.Background(), a, platform.Draft{Caption: "Hello", ImageURLs: []string{"https://img.example/h.jpg"}})
-			pe := platformError(t, err, tt.kind, tt.code)
+			pe := platformtest.RequireError(t, err, tt.kind, tt.code)
 			if pe.RetryAfter != tt.retry {
 				t.Errorf("RetryAfter = %v, want %v", pe.RetryAfter, tt.retry)
 			}
@@ -296,8 +297,8 @@ func TestPublishNetworkFailureIsNotAPlatformError(t *testing.T) {
 	c := instagram.New(instagram.Config{AppID: "a", AppSecret: "s", HTTPClient: platform.NewHTTPClient(platform.ClientConfig{Rewriter: rw})})
 	a := platform.Account{PlatformAccountID: acmeIG, Credentials: social.Credentials{AccessToken: "secret-ig-token"}}
 	_, err = c.Publish(context.Background(), a, platform.Draft{ImageURLs: []string{"https://img.example/a.jpg"}})
-	var pe *platform.Error
-	if err == nil || errors.As(err, &pe) || strings.Contains(err.Error(), "secret-ig-token") {
+	platformtest.RequirePlainError(t, err)
+	if strings.Contains(err.Error(), "secret-ig-token") {
 		t.Fatalf("err = %v, want a plain network error without the token", err)
 	}
 }
@@ -331,7 +332,7 @@ func TestFindPublished(t *testing.T) {
 				t.Errorf("fb=%v %s: got %+v, %v, %v; want found=%v %+v", fb, tt.name, got, found, err, tt.found, res)
 			}
 		}
-		if r := e.requests(http.MethodGet, e.graphHost(), "/"+acmeIG+"/media"); len(r) == 0 || !strings.Contains(params(t, r[0]).Get("fields"), "caption") {
+		if r := e.requests(http.MethodGet, e.graphHost(), "/"+acmeIG+"/media"); len(r) == 0 || !strings.Contains(platformtest.Params(t, r[0]).Get("fields"), "caption") {
 			t.Errorf("fb=%v: media list requests = %+v", fb, r)
 		}
 	}
