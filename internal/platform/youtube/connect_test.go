@@ -2,14 +2,13 @@ package youtube
 
 import (
 	"context"
-	"errors"
-	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/salesai/social/internal/platform"
+	"github.com/salesai/social/internal/platform/platformtest"
 	"github.com/salesai/social/internal/social"
 )
 
@@ -75,11 +74,8 @@ func TestConnect(t *testing.T) {
 func TestConnectWithoutChannel(t *testing.T) {
 	t.Parallel()
 	f := setup(t, setupOpts{})
-	profiles, err := f.connect(t, "nochannel")
-	var pe *platform.Error
-	if !errors.As(err, &pe) || pe.Code != "no_channel" || pe.Kind != platform.Permanent {
-		t.Fatalf("got %v, %v; want a permanent no_channel error", profiles, err)
-	}
+	_, err := f.connect(t, "nochannel")
+	pe := platformtest.RequireError(t, err, platform.Permanent, "no_channel")
 	if !strings.Contains(pe.Message, "no YouTube channel") {
 		t.Errorf("message %q should say the account has no channel", pe.Message)
 	}
@@ -89,9 +85,9 @@ func TestConnectRefusedCode(t *testing.T) {
 	t.Parallel()
 	f := setup(t, setupOpts{})
 	_, err := f.client.Exchange(context.Background(), "not-a-code", "")
-	var pe *platform.Error
-	if !errors.As(err, &pe) || pe.Kind != platform.Permanent || !strings.Contains(pe.Message, "invalid_grant") {
-		t.Fatalf("got %v, want a permanent error naming invalid_grant", err)
+	pe := platformtest.RequireError(t, err, platform.Permanent, "oauth_exchange_failed")
+	if !strings.Contains(pe.Message, "invalid_grant") {
+		t.Errorf("message %q does not name invalid_grant", pe.Message)
 	}
 }
 
@@ -127,10 +123,7 @@ func TestRefreshRevoked(t *testing.T) {
 		t.Fatal("nothing to revoke")
 	}
 	_, err := f.client.Refresh(context.Background(), a)
-	var pe *platform.Error
-	if !errors.As(err, &pe) || pe.Kind != platform.Revoked || pe.Code != "token_refresh_failed" {
-		t.Fatalf("got %v, want Revoked token_refresh_failed", err)
-	}
+	pe := platformtest.RequireError(t, err, platform.Revoked, "token_refresh_failed")
 	if strings.Contains(pe.Message, a.Credentials.RefreshToken.Reveal()) {
 		t.Errorf("the message leaks the refresh token")
 	}
@@ -141,21 +134,8 @@ func TestRefreshRevoked(t *testing.T) {
 func TestConnectUploadUnticked(t *testing.T) {
 	t.Parallel()
 	f := setup(t, setupOpts{})
-	u, _ := url.Parse(f.rw.String(f.client.AuthCodeURL("st", "")))
-	q := u.Query()
-	q.Set("scope", Scopes[1]) // youtube.readonly only
-	q.Set("auto", "1")
-	u.RawQuery = q.Encode()
-	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := noFollow.Get(u.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	loc, _ := url.Parse(resp.Header.Get("Location"))
-	_, err = f.client.Exchange(context.Background(), loc.Query().Get("code"), "")
-	var pe *platform.Error
-	if !errors.As(err, &pe) || pe.Code != "permission_missing" || pe.Kind != platform.Permanent {
-		t.Fatalf("got %v, want permission_missing", err)
-	}
+	consent := platformtest.WithQuery(t, f.client.AuthCodeURL("st", ""), "scope", Scopes[1]) // youtube.readonly only
+	code := platformtest.Approve(t, f.hc, consent, "")
+	_, err := f.client.Exchange(context.Background(), code, "")
+	platformtest.RequireError(t, err, platform.Permanent, "permission_missing")
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/salesai/social/internal/platform"
+	"github.com/salesai/social/internal/platform/platformtest"
 	"github.com/salesai/social/internal/platform/sim"
 	"github.com/salesai/social/internal/social"
 )
@@ -95,9 +96,8 @@ func TestPublishRequiresVideo(t *testing.T) {
 	t.Parallel()
 	f := setup(t, setupOpts{})
 	_, err := f.client.Publish(context.Background(), platform.Account{}, platform.Draft{Caption: "Hello"})
-	var pe *platform.Error
-	if !errors.As(err, &pe) || pe.Kind != platform.Permanent || pe.Code != "youtube_video_required" || pe.Message != social.MsgYouTubeNeedsVideo {
-		t.Fatalf("got %v, want the guide's %q", err, social.MsgYouTubeNeedsVideo)
+	if pe := platformtest.RequireError(t, err, platform.Permanent, "youtube_video_required"); pe.Message != social.MsgYouTubeNeedsVideo {
+		t.Fatalf("message %q, want the guide's %q", pe.Message, social.MsgYouTubeNeedsVideo)
 	}
 	if n := len(f.sim.Requests()); n != 0 {
 		t.Errorf("%d platform calls, want none", n)
@@ -109,9 +109,8 @@ func TestPublishVideoNotFound(t *testing.T) {
 	f := setup(t, setupOpts{})
 	a := f.mustAccount(t)
 	_, err := f.client.Publish(context.Background(), a, platform.Draft{VideoURL: f.media.URL + "/missing"})
-	var pe *platform.Error
-	if !errors.As(err, &pe) || pe.Kind != platform.Permanent || pe.Code != "media_rejected" || !strings.Contains(pe.Message, "404") {
-		t.Fatalf("got %v, want a permanent media_rejected error with the fetcher's reason", err)
+	if pe := platformtest.RequireError(t, err, platform.Permanent, "media_rejected"); !strings.Contains(pe.Message, "404") {
+		t.Fatalf("message %q, want the fetcher's reason", pe.Message)
 	}
 	if n := len(f.uploads(http.MethodPost)); n != 0 {
 		t.Errorf("%d upload sessions started for a missing video, want none", n)
@@ -126,9 +125,8 @@ func TestPublishVideoTooLarge(t *testing.T) {
 			f := setup(t, setupOpts{cfg: func(c *Config) { c.MaxVideoBytes = 512 * kib; c.ChunkSize = 256 * kib }})
 			a := f.mustAccount(t)
 			_, err := f.client.Publish(context.Background(), a, platform.Draft{VideoURL: f.media.url(kind, 2*512*kib)})
-			var pe *platform.Error
-			if !errors.As(err, &pe) || pe.Kind != platform.Permanent || pe.Code != "media_rejected" || !strings.Contains(pe.Message, "limit") {
-				t.Fatalf("got %v, want a permanent media_rejected naming the limit", err)
+			if pe := platformtest.RequireError(t, err, platform.Permanent, "media_rejected"); !strings.Contains(pe.Message, "limit") {
+				t.Fatalf("message %q, want the limit named", pe.Message)
 			}
 			if n := len(f.sim.Posts("youtube")); n != 0 {
 				t.Errorf("%d videos published, want none", n)
@@ -247,10 +245,7 @@ func TestPublishEmptyVideo(t *testing.T) {
 	f := setup(t, setupOpts{})
 	a := f.mustAccount(t)
 	_, err := f.client.Publish(context.Background(), a, platform.Draft{VideoURL: f.media.url("unsized", 0)})
-	var pe *platform.Error
-	if !errors.As(err, &pe) || pe.Code != "media_rejected" || pe.Kind != platform.Permanent {
-		t.Fatalf("got %v, want a permanent media_rejected", err)
-	}
+	platformtest.RequireError(t, err, platform.Permanent, "media_rejected")
 	if n := len(f.uploads(http.MethodPost)); n != 0 {
 		t.Errorf("%d sessions started for an empty video, want none (each costs quota)", n)
 	}
@@ -288,9 +283,9 @@ func TestPublishQuotaExceeded(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := f.client.Publish(context.Background(), a, d)
-	var pe *platform.Error
-	if !errors.As(err, &pe) || pe.Kind != platform.RateLimited || pe.Code != "rate_limited" || pe.RetryAfter != 11*time.Hour {
-		t.Fatalf("got %#v, want RateLimited until midnight Pacific (11 h)", err)
+	pe := platformtest.RequireError(t, err, platform.RateLimited, "rate_limited")
+	if pe.RetryAfter != 11*time.Hour {
+		t.Fatalf("RetryAfter %s, want until midnight Pacific (11 h)", pe.RetryAfter)
 	}
 	if !strings.Contains(pe.Message, "quota") || strings.Contains(pe.Message, "<a") {
 		t.Errorf("message %q should name the quota, without HTML", pe.Message)
@@ -303,9 +298,8 @@ func TestPublishTokenExpired(t *testing.T) {
 	a := f.mustAccount(t)
 	f.sim.ExpireAccessTokens("youtube")
 	_, err := f.client.Publish(context.Background(), a, platform.Draft{VideoURL: f.media.url("sized", 1000)})
-	var pe *platform.Error
-	if !errors.As(err, &pe) || pe.Kind != platform.TokenExpired || pe.Code != "token_expired" || pe.Status != 401 {
-		t.Fatalf("got %v, want TokenExpired", err)
+	if pe := platformtest.RequireError(t, err, platform.TokenExpired, "token_expired"); pe.Status != 401 {
+		t.Fatalf("status %d, want 401", pe.Status)
 	}
 }
 
@@ -337,9 +331,8 @@ func TestPublishGivesUpAfterRetries(t *testing.T) {
 	a := f.mustAccount(t)
 	f.sim.InjectFault(sim.Fault{Path: "/www.googleapis.com/upload/youtube/v3/videos", Method: http.MethodPut, Kind: sim.FaultError})
 	_, err := f.client.Publish(context.Background(), a, platform.Draft{VideoURL: f.media.url("sized", 600*kib)})
-	var pe *platform.Error
-	if !errors.As(err, &pe) || pe.Kind != platform.Temporary || pe.Status != 503 {
-		t.Fatalf("got %v, want Temporary after the retries", err)
+	if pe := platformtest.RequireError(t, err, platform.Temporary, "platform_error"); pe.Status != 503 {
+		t.Fatalf("status %d, want 503 after the retries", pe.Status)
 	}
 	if n := len(f.uploads(http.MethodPut)); n != 3 {
 		t.Errorf("%d PUTs, want the chunk and 2 status queries", n)

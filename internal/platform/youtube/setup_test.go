@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -17,8 +16,8 @@ import (
 
 	"github.com/salesai/social/internal/media"
 	"github.com/salesai/social/internal/platform"
+	"github.com/salesai/social/internal/platform/platformtest"
 	"github.com/salesai/social/internal/platform/sim"
-	"github.com/salesai/social/internal/social"
 )
 
 const redirectURL = "https://app.example/api/social/oauth/youtube/callback"
@@ -31,7 +30,7 @@ var testNow = time.Date(2026, 3, 10, 20, 0, 0, 0, time.UTC)
 // the shared HTTP client with the endpoint rewrite.
 type fixture struct {
 	sim    *sim.Sim
-	rw     *platform.Rewriter
+	hc     *http.Client // plain shared client, for the consent page
 	client *Client
 	media  *mediaServer
 }
@@ -47,43 +46,27 @@ func setup(t *testing.T, o setupOpts) *fixture {
 	if o.sim.Now == nil {
 		o.sim.Now = func() time.Time { return testNow }
 	}
-	s := sim.New(o.sim)
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
-	rw, err := platform.NewRewriter(srv.URL)
-	if err != nil {
-		t.Fatal(err)
+	s, hc, rw := platformtest.NewSim(t, o.sim)
+	clientHC := hc
+	if o.transport != nil {
+		clientHC = platform.NewHTTPClient(platform.ClientConfig{Rewriter: rw, Transport: o.transport})
 	}
-	hc := platform.NewHTTPClient(platform.ClientConfig{Rewriter: rw, Transport: o.transport})
 	ms := newMediaServer(t)
 	app := sim.SandboxApps["youtube"]
-	cfg := Config{ClientID: app.ID, ClientSecret: app.Secret, RedirectURL: redirectURL, HTTPClient: hc,
+	cfg := Config{ClientID: app.ID, ClientSecret: app.Secret, RedirectURL: redirectURL, HTTPClient: clientHC,
 		Media: media.NewFetcher(media.FetcherConfig{AllowPrivate: true}), Now: o.sim.Now, RetryBase: time.Millisecond}
 	if o.cfg != nil {
 		o.cfg(&cfg)
 	}
-	return &fixture{sim: s, rw: rw, client: New(cfg), media: ms}
+	return &fixture{sim: s, hc: hc, client: New(cfg), media: ms}
 }
 
 // connect runs the consent flow as simUser ("" = the fixture user with a
 // channel) and exchanges the code.
 func (f *fixture) connect(t *testing.T, simUser string) ([]platform.Profile, error) {
 	t.Helper()
-	consent := f.rw.String(f.client.AuthCodeURL("state-1", "")) + "&auto=1"
-	if simUser != "" {
-		consent += "&sim_user=" + simUser
-	}
-	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := noFollow.Get(consent)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	loc, err := url.Parse(resp.Header.Get("Location"))
-	if err != nil || loc.Query().Get("code") == "" {
-		t.Fatalf("consent answered %d, Location %q: want a redirect with a code", resp.StatusCode, resp.Header.Get("Location"))
-	}
-	return f.client.Exchange(context.Background(), loc.Query().Get("code"), "")
+	code := platformtest.Approve(t, f.hc, f.client.AuthCodeURL("state-1", ""), simUser)
+	return f.client.Exchange(context.Background(), code, "")
 }
 
 // mustAccount connects the fixture channel and returns it as a stored account.
@@ -93,9 +76,7 @@ func (f *fixture) mustAccount(t *testing.T) platform.Account {
 	if err != nil || len(profiles) != 1 {
 		t.Fatalf("connect: %v, %d profiles", err, len(profiles))
 	}
-	p := profiles[0]
-	return platform.Account{PlatformAccountID: p.PlatformAccountID, Name: p.Name, Meta: p.Meta,
-		Credentials: social.Credentials{AccessToken: social.Secret(p.Token.AccessToken), RefreshToken: social.Secret(p.Token.RefreshToken)}}
+	return platformtest.Account(profiles[0])
 }
 
 // uploads are the recorded requests to the upload endpoint of one method.
