@@ -9,7 +9,6 @@ import (
 	"net/http"
 
 	"github.com/salesai/social/internal/platform"
-	"github.com/salesai/social/internal/social"
 )
 
 // restliVersion is required on the UGC Post API (platforms.md §4.4).
@@ -72,18 +71,12 @@ func (c *Client) callJSON(ctx context.Context, method, url, token string, in, ou
 
 // decode reads a bounded JSON answer of a successful call. An unreadable
 // success stays a plain error: LinkedIn may have acted on the call.
-func decode(resp *http.Response, out any) error {
-	defer resp.Body.Close()
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 4<<20)).Decode(out); err != nil {
-		return fmt.Errorf("linkedin %s: read HTTP %d answer: %w", resp.Request.URL.Path, resp.StatusCode, err)
-	}
-	return nil
-}
+func decode(resp *http.Response, out any) error { return platform.DecodeAnswer(resp, out, "linkedin") }
 
 // accessToken is the account's token, or the guide's "Access token missing".
 func accessToken(a platform.Account) (string, error) {
 	if a.Credentials.AccessToken == "" {
-		return "", &platform.Error{Platform: li, Kind: platform.Permanent, Code: "access_token_missing", Message: social.MsgAccessTokenMissing}
+		return "", platform.AccessTokenMissing(li)
 	}
 	return a.Credentials.AccessToken.Reveal(), nil
 }

@@ -97,5 +97,5 @@ func (c *Client) oauthConfig(clientID, clientSecret string) *oauth2.Config {
 
 // oauthContext carries the shared client to x/oauth2.
 func (c *Client) oauthContext(ctx context.Context) context.Context {
-	return context.WithValue(ctx, oauth2.HTTPClient, c.cfg.HTTPClient)
+	return platform.OAuthContext(ctx, c.cfg.HTTPClient)
 }

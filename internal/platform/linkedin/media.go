@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -116,41 +115,10 @@ func linkedInURL(raw string) bool {
 	return h == "linkedin.com" || strings.HasSuffix(h, ".linkedin.com")
 }
 
-// fetch opens the image through the SSRF-safe fetcher.
+// fetch opens the image through the SSRF-safe fetcher; a download that fails
+// fails the post before LinkedIn is called.
 func (c *Client) fetch(ctx context.Context, imageURL string) (*platform.Media, error) {
-	if c.cfg.Media == nil {
-		return nil, errors.New("linkedin: no media fetcher configured")
-	}
-	m, err := c.cfg.Media.Fetch(ctx, imageURL, maxImageBytes)
-	if err != nil {
-		return nil, fetchError(err, imageURL)
-	}
-	return m, nil
-}
-
-// fetchError maps a failed download. The fetcher's own refusals (private
-// address, too large, not found: a *social.Error) and other unusable URLs
-// fail the post with its words; a network failure on the way to the media
-// host is retried (LinkedIn was not called, so nothing can be doubled).
-func fetchError(err error, imageURL string) error {
-	var pe *platform.Error
-	var se *social.Error
-	var ne net.Error
-	switch {
-	case errors.As(err, &pe), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return err
-	case errors.As(err, &se):
-		return mediaRejected(se.Message, imageURL, 0, err)
-	case errors.As(err, &ne):
-		return &platform.Error{Platform: li, Kind: platform.Temporary, Code: "media_rejected",
-			Message: fmt.Sprintf("SalesAI could not download the image %s for LinkedIn; it will try again.", imageURL), Err: err}
-	}
-	return mediaRejected(err.Error(), imageURL, 0, err)
-}
-
-func mediaRejected(reason, imageURL string, status int, err error) error {
-	return &platform.Error{Platform: li, Kind: platform.Permanent, Status: status, Code: "media_rejected",
-		Message: fmt.Sprintf("The image %s could not be used for LinkedIn: %s", imageURL, strings.TrimSpace(reason)), Err: err}
+	return platform.FetchImage(ctx, c.cfg.Media, li, "LinkedIn", imageURL, maxImageBytes)
 }
 
 // mediaError says which image LinkedIn refused as unusable, or which one
@@ -161,9 +129,9 @@ func mediaError(err error, imageURL string) error {
 	var se *social.Error
 	switch {
 	case errors.As(err, &pe) && pe.Kind == platform.Permanent && pe.Code == "platform_error":
-		return mediaRejected(reasonOf(pe)+".", imageURL, pe.Status, err)
+		return platform.ImageRejected(li, "LinkedIn", imageURL, reasonOf(pe)+".", pe.Status, err)
 	case !errors.As(err, &pe) && errors.As(err, &se):
-		return mediaRejected(se.Message, imageURL, 0, err)
+		return platform.ImageRejected(li, "LinkedIn", imageURL, se.Message, 0, err)
 	}
 	return err
 }

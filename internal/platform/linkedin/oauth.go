@@ -2,7 +2,6 @@ package linkedin
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -97,19 +96,7 @@ func (c *Client) Refresh(ctx context.Context, a platform.Account) (platform.Toke
 
 // token converts with our clock: LinkedIn access tokens last expires_in
 // seconds (60 days).
-func (c *Client) token(tok *oauth2.Token) platform.Token {
-	t := platform.Token{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken}
-	switch {
-	case tok.ExpiresIn > 0:
-		t.ExpiresAt = c.cfg.Now().Add(time.Duration(tok.ExpiresIn) * time.Second)
-	case !tok.Expiry.IsZero():
-		t.ExpiresAt = tok.Expiry
-	}
-	if s, ok := tok.Extra("scope").(string); ok {
-		t.Scope = s
-	}
-	return t
-}
+func (c *Client) token(tok *oauth2.Token) platform.Token { return platform.OAuthToken(tok, c.cfg.Now) }
 
 // number reads a JSON number x/oauth2 kept in Extra.
 func number(v any) (int64, bool) {
@@ -126,14 +113,12 @@ func number(v any) (int64, bool) {
 
 // exchangeError explains a refused code exchange in LinkedIn's words.
 func exchangeError(err error) error {
-	var re *oauth2.RetrieveError
-	if !errors.As(err, &re) {
+	re, status, ok := platform.TokenRefusal(err)
+	if !ok {
 		return fmt.Errorf("linkedin token exchange: %w", err)
 	}
-	status := statusOf(re)
-	if status >= 500 {
-		return &platform.Error{Platform: li, Kind: platform.Temporary, Status: status, Code: "platform_error",
-			Message: "LinkedIn is having trouble right now; try connecting again in a minute.", Err: err}
+	if pe := platform.ExchangeOutage(li, "LinkedIn", status, err); pe != nil {
+		return pe
 	}
 	reason := strings.TrimSuffix(re.ErrorDescription, ".")
 	if reason == "" {
@@ -147,23 +132,18 @@ func exchangeError(err error) error {
 // (LinkedIn answers invalid_request or invalid_grant, platforms.md §4.1 and
 // §7 item 4); an outage stays Temporary and a network failure a plain error.
 func refreshFailure(err error) error {
-	var re *oauth2.RetrieveError
-	if !errors.As(err, &re) {
+	re, status, ok := platform.TokenRefusal(err)
+	if !ok {
 		return fmt.Errorf("linkedin token refresh: %w", err)
 	}
-	switch status := statusOf(re); {
-	case status >= 500:
-		return &platform.Error{Platform: li, Kind: platform.Temporary, Status: status, Code: "platform_error",
-			Message: "LinkedIn is having trouble refreshing the token; SalesAI will try again.", Err: err}
-	case status == http.StatusTooManyRequests:
-		return &platform.Error{Platform: li, Kind: platform.RateLimited, Status: status, Code: "rate_limited",
-			RetryAfter: time.Hour, Message: "LinkedIn asked SalesAI to slow down while refreshing the token; it will try again.", Err: err}
+	if pe := platform.RefreshOutage(li, "LinkedIn", status, time.Hour, err); pe != nil {
+		return pe
 	}
 	reason := re.ErrorCode
 	if reason == "" {
-		reason = fmt.Sprintf("HTTP %d", statusOf(re))
+		reason = fmt.Sprintf("HTTP %d", status)
 	}
-	return refreshRefused(reason, statusOf(re), err)
+	return refreshRefused(reason, status, err)
 }
 
 // refreshRefused is the guide's contract message (section I):
@@ -171,11 +151,4 @@ func refreshFailure(err error) error {
 func refreshRefused(reason string, status int, err error) error {
 	return &platform.Error{Platform: li, Kind: platform.Revoked, Status: status, Code: "linkedin_refresh_failed",
 		Message: social.MsgLinkedInRefreshFailed + ": " + reason, Err: err}
-}
-
-func statusOf(re *oauth2.RetrieveError) int {
-	if re.Response == nil {
-		return 0
-	}
-	return re.Response.StatusCode
 }

@@ -49,8 +49,7 @@ func oauth1Token(creds social.Credentials) string {
 func (c *Client) apiAuth(ctx context.Context, a platform.Account) (auth, error) {
 	creds := a.Credentials
 	if creds.AccessToken == "" {
-		return auth{}, &platform.Error{Platform: social.Twitter, Kind: platform.Permanent,
-			Code: "access_token_missing", Message: social.MsgAccessTokenMissing}
+		return auth{}, platform.AccessTokenMissing(social.Twitter)
 	}
 	if legacyOnly(creds) {
 		return c.oauth1Auth(ctx, creds), nil
@@ -115,13 +114,7 @@ func (c *Client) callJSON(ctx context.Context, method, url string, au auth, in, 
 // decode reads a bounded JSON answer of a successful call into out. An
 // unreadable success is a plain error, not a *platform.Error: X may have acted
 // on the call (a post may exist), so the worker must reconcile, not retry.
-func decode(resp *http.Response, out any) error {
-	defer resp.Body.Close()
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 4<<20)).Decode(out); err != nil {
-		return fmt.Errorf("x %s: read HTTP %d answer: %w", resp.Request.URL.Path, resp.StatusCode, err)
-	}
-	return nil
-}
+func decode(resp *http.Response, out any) error { return platform.DecodeAnswer(resp, out, "x") }
 
 type user struct {
 	ID       string `json:"id"`

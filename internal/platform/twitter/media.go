@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
-	"strings"
 
 	"github.com/salesai/social/internal/platform"
 	"github.com/salesai/social/internal/social"
@@ -38,41 +36,10 @@ func (c *Client) uploadImage(ctx context.Context, a platform.Account, url string
 	return c.uploadV2(ctx, bearer(a.Credentials.AccessToken.Reveal()), m, url)
 }
 
-// fetch opens the image through the SSRF-safe fetcher, limited to 5 MB.
+// fetch opens the image through the SSRF-safe fetcher, limited to 5 MB; a
+// download that fails fails the post before X is called.
 func (c *Client) fetch(ctx context.Context, url string) (*platform.Media, error) {
-	if c.cfg.Media == nil {
-		return nil, errors.New("twitter: no media fetcher configured")
-	}
-	m, err := c.cfg.Media.Fetch(ctx, url, maxImageBytes)
-	if err != nil {
-		return nil, fetchError(err, url)
-	}
-	return m, nil
-}
-
-// fetchError maps a failed download. The fetcher's own refusals (private
-// address, too large, not found: a *social.Error) and other unusable URLs
-// fail the post with its words; a network failure on the way to the media
-// host is retried (X was not called, so nothing can be doubled).
-func fetchError(err error, url string) error {
-	var pe *platform.Error
-	var se *social.Error
-	var ne net.Error
-	switch {
-	case errors.As(err, &pe), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return err
-	case errors.As(err, &se):
-		return mediaRejected(se.Message, url, err)
-	case errors.As(err, &ne):
-		return &platform.Error{Platform: social.Twitter, Kind: platform.Temporary, Code: "media_rejected",
-			Message: fmt.Sprintf("SalesAI could not download the image %s for X; it will try again.", url), Err: err}
-	}
-	return mediaRejected(err.Error(), url, err)
-}
-
-func mediaRejected(reason, url string, err error) error {
-	return &platform.Error{Platform: social.Twitter, Kind: platform.Permanent, Code: "media_rejected",
-		Message: fmt.Sprintf("The image %s could not be used for X: %s", url, strings.TrimSpace(reason)), Err: err}
+	return platform.FetchImage(ctx, c.cfg.Media, social.Twitter, "X", url, maxImageBytes)
 }
 
 // uploadV2 is POST /2/media/upload, multipart media + media_category
@@ -121,7 +88,7 @@ func uploadError(err error, url string) error {
 	var pe *platform.Error
 	var se *social.Error
 	if !errors.As(err, &pe) && errors.As(err, &se) {
-		return mediaRejected(se.Message, url, err)
+		return platform.ImageRejected(social.Twitter, "X", url, se.Message, 0, err)
 	}
 	if errors.As(err, &pe) && (pe.Status == http.StatusBadRequest || pe.Status == http.StatusRequestEntityTooLarge) {
 		return &platform.Error{Platform: social.Twitter, Kind: platform.Permanent, Status: pe.Status, Code: "media_rejected",

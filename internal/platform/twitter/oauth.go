@@ -2,11 +2,9 @@ package twitter
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
 	"golang.org/x/oauth2"
 
@@ -78,31 +76,18 @@ func (c *Client) Refresh(ctx context.Context, a platform.Account) (platform.Toke
 }
 
 // token converts with our clock: X access tokens last expires_in (7200) seconds.
-func (c *Client) token(tok *oauth2.Token) platform.Token {
-	t := platform.Token{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken}
-	switch {
-	case tok.ExpiresIn > 0:
-		t.ExpiresAt = c.cfg.Now().Add(time.Duration(tok.ExpiresIn) * time.Second)
-	case !tok.Expiry.IsZero():
-		t.ExpiresAt = tok.Expiry
-	}
-	if s, ok := tok.Extra("scope").(string); ok {
-		t.Scope = s
-	}
-	return t
-}
+func (c *Client) token(tok *oauth2.Token) platform.Token { return platform.OAuthToken(tok, c.cfg.Now) }
 
 // exchangeError explains a refused code exchange.
 func exchangeError(err error) error {
-	var re *oauth2.RetrieveError
-	if !errors.As(err, &re) {
+	re, status, ok := platform.TokenRefusal(err)
+	if !ok {
 		return fmt.Errorf("x token exchange: %w", err)
 	}
-	if re.Response != nil && re.Response.StatusCode >= 500 {
-		return &platform.Error{Platform: social.Twitter, Kind: platform.Temporary, Status: re.Response.StatusCode,
-			Code: "platform_error", Message: "X is having trouble right now; try connecting again in a minute.", Err: err}
+	if pe := platform.ExchangeOutage(social.Twitter, "X", status, err); pe != nil {
+		return pe
 	}
-	return &platform.Error{Platform: social.Twitter, Kind: platform.Permanent, Status: statusOf(re),
+	return &platform.Error{Platform: social.Twitter, Kind: platform.Permanent, Status: status,
 		Code: "exchange_failed", Message: fmt.Sprintf("Twitter/X sign-in failed: %s. Try connecting again.", retrieveReason(re)), Err: err}
 }
 
@@ -110,19 +95,14 @@ func exchangeError(err error) error {
 // used or revoked refresh token) to Revoked; an outage stays Temporary and a
 // network failure a plain error.
 func refreshFailure(err error) error {
-	var re *oauth2.RetrieveError
-	if !errors.As(err, &re) {
+	re, status, ok := platform.TokenRefusal(err)
+	if !ok {
 		return fmt.Errorf("x token refresh: %w", err)
 	}
-	switch status := statusOf(re); {
-	case status >= 500:
-		return &platform.Error{Platform: social.Twitter, Kind: platform.Temporary, Status: status,
-			Code: "platform_error", Message: "X is having trouble refreshing the token; SalesAI will try again.", Err: err}
-	case status == http.StatusTooManyRequests:
-		return &platform.Error{Platform: social.Twitter, Kind: platform.RateLimited, Status: status, Code: "rate_limited",
-			RetryAfter: defaultRateWait, Message: "X asked SalesAI to slow down while refreshing the token; it will try again.", Err: err}
+	if pe := platform.RefreshOutage(social.Twitter, "X", status, defaultRateWait, err); pe != nil {
+		return pe
 	}
-	return refreshError(statusOf(re), retrieveReason(re), err)
+	return refreshError(status, retrieveReason(re), err)
 }
 
 func refreshError(status int, reason string, err error) error {
@@ -141,11 +121,4 @@ func retrieveReason(re *oauth2.RetrieveError) string {
 		return http.StatusText(re.Response.StatusCode)
 	}
 	return "the token endpoint refused the request"
-}
-
-func statusOf(re *oauth2.RetrieveError) int {
-	if re.Response == nil {
-		return 0
-	}
-	return re.Response.StatusCode
 }

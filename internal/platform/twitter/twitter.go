@@ -74,5 +74,5 @@ var (
 
 // ctx carries the shared client to x/oauth2.
 func (c *Client) oauthContext(ctx context.Context) context.Context {
-	return context.WithValue(ctx, oauth2.HTTPClient, c.cfg.HTTPClient)
+	return platform.OAuthContext(ctx, c.cfg.HTTPClient)
 }
