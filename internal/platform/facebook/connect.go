@@ -84,7 +84,7 @@ func (c *Client) UserID(ctx context.Context, userToken string) (string, error) {
 // UserToken runs the code exchange (§1.3) and swaps the short-lived user token
 // for a long-lived one (§1.4), so the Page tokens derived from it never expire.
 func (c *Client) UserToken(ctx context.Context, code string) (string, error) {
-	tok, err := c.oauth.Exchange(context.WithValue(ctx, oauth2.HTTPClient, c.cfg.HTTPClient), code)
+	tok, err := c.oauth.Exchange(platform.OAuthContext(ctx, c.cfg.HTTPClient), code)
 	if err != nil {
 		return "", ExchangeError(ctx, social.Facebook, err)
 	}

@@ -155,8 +155,7 @@ func PostURL(id string) string { return "https://www.facebook.com/" + id }
 func accessToken(a platform.Account) (string, error) {
 	tok := a.Credentials.AccessToken.Reveal()
 	if strings.TrimSpace(tok) == "" {
-		return "", &platform.Error{Platform: social.Facebook, Kind: platform.Permanent,
-			Code: "access_token_missing", Message: social.MsgAccessTokenMissing}
+		return "", platform.AccessTokenMissing(social.Facebook)
 	}
 	return tok, nil
 }

@@ -39,7 +39,7 @@ func (c *Client) Exchange(ctx context.Context, code, _ string) ([]platform.Profi
 // exchangeInstagram: code → short-lived token → long-lived token (60 days) →
 // the account's id, username and type (§2.2).
 func (c *Client) exchangeInstagram(ctx context.Context, code string) ([]platform.Profile, error) {
-	short, err := c.oauth.Exchange(context.WithValue(ctx, oauth2.HTTPClient, shapedClient(c.cfg.HTTPClient)), code)
+	short, err := c.oauth.Exchange(platform.OAuthContext(ctx, shapedClient(c.cfg.HTTPClient)), code)
 	if err != nil {
 		return nil, facebook.ExchangeError(ctx, social.Instagram, err)
 	}

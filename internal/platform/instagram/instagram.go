@@ -142,8 +142,7 @@ func (h host) url(path ...string) string { return h.base + "/" + strings.Join(pa
 func (c *Client) hostFor(a platform.Account) (host, error) {
 	tok := a.Credentials.AccessToken.Reveal()
 	if strings.TrimSpace(tok) == "" {
-		return host{}, &platform.Error{Platform: social.Instagram, Kind: platform.Permanent,
-			Code: "access_token_missing", Message: social.MsgAccessTokenMissing}
+		return host{}, platform.AccessTokenMissing(social.Instagram)
 	}
 	name := a.Meta[MetaGraphHost]
 	if name == "" {

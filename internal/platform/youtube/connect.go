@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
 	"golang.org/x/oauth2"
 
@@ -73,20 +72,11 @@ func (c *Client) Refresh(ctx context.Context, a platform.Account) (platform.Toke
 }
 
 func (c *Client) oauthContext(ctx context.Context) context.Context {
-	return context.WithValue(ctx, oauth2.HTTPClient, c.cfg.HTTPClient)
+	return platform.OAuthContext(ctx, c.cfg.HTTPClient)
 }
 
 // token converts an oauth2 token, computing the expiry on our own clock.
-func (c *Client) token(tok *oauth2.Token) platform.Token {
-	t := platform.Token{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, ExpiresAt: tok.Expiry}
-	if tok.ExpiresIn > 0 {
-		t.ExpiresAt = c.cfg.Now().Add(time.Duration(tok.ExpiresIn) * time.Second)
-	}
-	if s, ok := tok.Extra("scope").(string); ok {
-		t.Scope = s
-	}
-	return t
-}
+func (c *Client) token(tok *oauth2.Token) platform.Token { return platform.OAuthToken(tok, c.cfg.Now) }
 
 // requireUploadScope catches a user who unticked the upload permission on
 // Google's granular consent screen (§5.1). Google always returns scope; when
