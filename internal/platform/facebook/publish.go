@@ -83,11 +83,7 @@ func (c *Client) feed(ctx context.Context, tok, page, msg, link string, media []
 	for i, id := range media {
 		form.Set(fmt.Sprintf("attached_media[%d]", i), fmt.Sprintf(`{"media_fbid":%q}`, id))
 	}
-	if !at.IsZero() {
-		form.Set("published", "false")
-		form.Set("scheduled_publish_time", unix(at))
-		form.Set("unpublished_content_type", "SCHEDULED")
-	}
+	scheduleAt(form, at)
 	var out struct {
 		ID string `json:"id"`
 	}
@@ -95,6 +91,18 @@ func (c *Client) feed(ctx context.Context, tok, page, msg, link string, media []
 		return "", err
 	}
 	return out.ID, nil
+}
+
+// scheduleAt marks a feed or photo post for Facebook to publish at at:
+// published=false + scheduled_publish_time + unpublished_content_type=SCHEDULED
+// (§1.6). A zero at publishes now.
+func scheduleAt(form url.Values, at time.Time) {
+	if at.IsZero() {
+		return
+	}
+	form.Set("published", "false")
+	form.Set("scheduled_publish_time", unix(at))
+	form.Set("unpublished_content_type", "SCHEDULED")
 }
 
 // photo is POST /{page}/photos with url + caption. Published, the answer's
@@ -105,11 +113,7 @@ func (c *Client) photo(ctx context.Context, tok, page, imageURL, caption string,
 	if caption != "" {
 		form.Set("caption", caption)
 	}
-	if !at.IsZero() {
-		form.Set("published", "false")
-		form.Set("scheduled_publish_time", unix(at))
-		form.Set("unpublished_content_type", "SCHEDULED")
-	}
+	scheduleAt(form, at)
 	var out struct {
 		ID     string `json:"id"`
 		PostID string `json:"post_id"`

@@ -225,15 +225,9 @@ func TestPublishPhotoRejected(t *testing.T) {
 // worker reconciles instead of treating it as a known failure.
 func TestPublishNetworkFailureIsNotAPlatformError(t *testing.T) {
 	t.Parallel()
-	dead := httptest.NewServer(http.NotFoundHandler())
-	dead.Close()
-	rw, err := platform.NewRewriter(dead.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := facebook.New(facebook.Config{AppID: "a", AppSecret: "s", HTTPClient: platform.NewHTTPClient(platform.ClientConfig{Rewriter: rw})})
+	c := facebook.New(facebook.Config{AppID: "a", AppSecret: "s", HTTPClient: platformtest.UnreachableClient(t)})
 	a := platform.Account{PlatformAccountID: coffeePage, Credentials: social.Credentials{AccessToken: "secret-page-token"}}
-	_, err = c.Publish(context.Background(), a, platform.Draft{Caption: "hello"})
+	_, err := c.Publish(context.Background(), a, platform.Draft{Caption: "hello"})
 	platformtest.RequirePlainError(t, err)
 	if strings.Contains(err.Error(), "secret-page-token") {
 		t.Errorf("error shows the token: %v", err)

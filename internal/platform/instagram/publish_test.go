@@ -288,15 +288,9 @@ func TestPublishErrors(t *testing.T) {
 
 func TestPublishNetworkFailureIsNotAPlatformError(t *testing.T) {
 	t.Parallel()
-	dead := httptest.NewServer(http.NotFoundHandler())
-	dead.Close()
-	rw, err := platform.NewRewriter(dead.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := instagram.New(instagram.Config{AppID: "a", AppSecret: "s", HTTPClient: platform.NewHTTPClient(platform.ClientConfig{Rewriter: rw})})
+	c := instagram.New(instagram.Config{AppID: "a", AppSecret: "s", HTTPClient: platformtest.UnreachableClient(t)})
 	a := platform.Account{PlatformAccountID: acmeIG, Credentials: social.Credentials{AccessToken: "secret-ig-token"}}
-	_, err = c.Publish(context.Background(), a, platform.Draft{ImageURLs: []string{"https://img.example/a.jpg"}})
+	_, err := c.Publish(context.Background(), a, platform.Draft{ImageURLs: []string{"https://img.example/a.jpg"}})
 	platformtest.RequirePlainError(t, err)
 	if strings.Contains(err.Error(), "secret-ig-token") {
 		t.Fatalf("err = %v, want a plain network error without the token", err)

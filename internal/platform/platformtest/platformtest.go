@@ -55,6 +55,19 @@ func NewSim(t testing.TB, opts sim.Options) (*sim.Sim, *http.Client, *platform.R
 	return s, platform.NewHTTPClient(platform.ClientConfig{Rewriter: rw}), rw
 }
 
+// UnreachableClient is the shared client with every platform URL rewritten
+// to a server that has gone away: each request fails to connect.
+func UnreachableClient(t testing.TB) *http.Client {
+	t.Helper()
+	dead := httptest.NewServer(http.NotFoundHandler())
+	dead.Close()
+	rw, err := platform.NewRewriter(dead.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return platform.NewHTTPClient(platform.ClientConfig{Rewriter: rw})
+}
+
 // Approve opens consentURL (a real platform URL; hc rewrites it) as simUser
 // ("" = the simulator's default user) with ?auto=1, as if the user clicked
 // Approve. It asserts the redirect to the callback carries a code and the
