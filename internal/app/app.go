@@ -8,6 +8,9 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
 	"github.com/salesai/social/internal/config"
 	"github.com/salesai/social/internal/httpapi"
 	"github.com/salesai/social/internal/platform/sim"
@@ -28,7 +31,9 @@ type App struct {
 	Publish *publish.Service
 	Sim     *sim.Sim        // sandbox only
 	API     *httpapi.Server // set by Handler
-	plats   *platforms
+	// Registry holds the process's Prometheus metrics, served on /metrics.
+	Registry *prometheus.Registry
+	plats    *platforms
 }
 
 // Open opens the database (migrating it) and wires the services. With
@@ -67,7 +72,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, workers bool
 		_ = st.Close()
 		return nil, err
 	}
-	pc := publish.Config{Store: st, Platforms: a.plats.clients, Logger: log}
+	a.Registry = prometheus.NewRegistry()
+	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	pc := publish.Config{Store: st, Platforms: a.plats.clients, Logger: log, Metrics: a.Registry}
 	if !cfg.Sandbox {
 		// The sandbox usually has no internet, so its media links cannot be
 		// checked; the simulator accepts any well-formed link instead.
@@ -100,7 +107,7 @@ func (a *App) Handler() (http.Handler, error) {
 	api := httpapi.New(httpapi.Config{
 		Store: a.Store, Publish: a.Publish, Connectors: plats.connectors, NotConfigured: plats.missing,
 		MetaSecrets: plats.metaSecrets, RewriteConsent: plats.rewriteConsent,
-		PublicURL: a.Config.PublicURL.String(), SecureCookies: a.Config.SecureCookies(), Logger: a.Log,
+		PublicURL: a.Config.PublicURL.String(), SecureCookies: a.Config.SecureCookies(), Logger: a.Log, Registry: a.Registry,
 	})
 	a.API = api
 	mux := api.Mux()

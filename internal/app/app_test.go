@@ -58,3 +58,18 @@ func TestSimulatorIsNotMountedOutsideSandbox(t *testing.T) {
 		}
 	}
 }
+
+// /metrics shows what publishing did.
+func TestMetricsCountPublishedTargets(t *testing.T) {
+	t.Parallel()
+	s := apptest.MustServer(t, apptest.ServerOptions{})
+	c := s.MustSignup(t)
+	x := c.MustConnect("twitter", "")[0]
+	var p httpapi.PostJSON
+	c.MustJSON("POST", "/api/social/posts", map[string]any{"account_ids": []int64{x.ID}, "caption": "Count me"}, http.StatusCreated, &p)
+	apptest.Eventually(t, 20e9, "the metric", func() bool {
+		_, m := get(t, s.URL+"/metrics")
+		return strings.Contains(m, `salesai_targets_total{outcome="published",platform="twitter"} 1`) &&
+			strings.Contains(m, `salesai_http_requests_total{route="POST /api/social/posts",status="201"} 1`)
+	})
+}

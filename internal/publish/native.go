@@ -34,6 +34,7 @@ func (s *Service) scheduleNative(ctx context.Context, wk *work) error {
 		}
 		return s.fail(ctx, wk, err)
 	}
+	s.metrics.outcome(t.Platform, "scheduled")
 	return s.store.InTx(ctx, func(tx *sql.Tx) error {
 		t.Status, t.PlatformPostID, t.Permalink = social.TargetScheduled, res.PostID, res.Permalink
 		t.ErrorCode, t.ErrorMessage = "", ""

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
 
 	"github.com/salesai/social/internal/platform"
@@ -30,6 +31,7 @@ type Service struct {
 	log       *slog.Logger
 	now       func() time.Time
 	media     Preflighter
+	metrics   *metrics
 
 	refreshMu sync.Mutex
 	refreshes map[int64]*sync.Mutex // in-process half of the per-account refresh lock
@@ -44,6 +46,8 @@ type Config struct {
 	Now       func() time.Time
 	// Media checks image and video links at compose time; nil skips that.
 	Media Preflighter
+	// Metrics receives the publishing metrics (nil: not exported).
+	Metrics prometheus.Registerer
 }
 
 // New returns a Service.
@@ -55,7 +59,7 @@ func New(cfg Config) *Service {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	return &Service{store: cfg.Store, queue: cfg.Queue, platforms: cfg.Platforms, log: cfg.Logger, now: cfg.Now,
-		media: cfg.Media, refreshes: map[int64]*sync.Mutex{}}
+		media: cfg.Media, metrics: newMetrics(cfg.Metrics), refreshes: map[int64]*sync.Mutex{}}
 }
 
 // SetQueue gives the service its River client. The client needs the workers,

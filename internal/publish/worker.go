@@ -54,6 +54,7 @@ func (s *Service) publishTarget(ctx context.Context, targetID int64, last bool) 
 	if !s.startAttempt(ctx, wk) {
 		return nil
 	}
+	s.metrics.late(wk.target.Platform, wk.post.ScheduledAt, s.now())
 	res, err := s.callPlatform(ctx, wk, func(c any, a platform.Account) (platform.Result, error) {
 		pub, ok := c.(platform.Publisher)
 		if !ok {
@@ -187,6 +188,7 @@ func (s *Service) recordPublished(ctx context.Context, t *social.Target, res pla
 		_, err := s.store.UpdateTarget(context.WithoutCancel(ctx), t)
 		if err == nil || i == 4 {
 			if err == nil {
+				s.metrics.outcome(t.Platform, "published")
 				s.log.Info("published", "target_id", t.ID, "platform", t.Platform, "platform_post_id", res.PostID)
 			}
 			return err
@@ -243,6 +245,7 @@ func (s *Service) fail(ctx context.Context, wk *work, err error) error {
 	if _, uerr := s.store.UpdateTarget(ctx, t); uerr != nil {
 		return uerr
 	}
+	s.metrics.outcome(t.Platform, "failed")
 	s.log.Warn("target failed", "target_id", t.ID, "platform", t.Platform, "code", code, "message", msg)
 	return river.JobCancel(err)
 }
