@@ -176,11 +176,11 @@ func connectFromQuery(q url.Values) *connectResult {
 		if n < 1 {
 			n = 1
 		}
-		noun := "account"
+		noun, them := "account", "it"
 		if n > 1 {
-			noun = "accounts"
+			noun, them = "accounts", "them"
 		}
-		return &connectResult{OK: true, Message: "Connected " + strconv.Itoa(n) + " " + p.Title() + " " + noun + ". You can post to it from Compose."}
+		return &connectResult{OK: true, Message: "Connected " + strconv.Itoa(n) + " " + p.Title() + " " + noun + ". You can post to " + them + " from Compose."}
 	case "error":
 		return &connectResult{Message: httpapi.ConnectMessage(p, q.Get("reason"))}
 	}

@@ -498,13 +498,18 @@
     showError($('#compose-error'), '');
   }
 
-  // renderProblems puts each problem under its account or field.
+  // Problems about the media go next to the image or video field, where the
+  // user fixes them; the rest under the account they concern.
+  const MEDIA_FIELDS = ['image_urls', 'video_url'];
+
+  // renderProblems puts each problem under its field or account.
   function renderProblems(form, problems) {
     clearProblems(form);
     const rest = [];
     for (const p of problems) {
-      const box = (p.account_id && $(`[data-problems-for="${p.account_id}"]`, form)) ||
-        $(`[data-problems-field="${problemField(p)}"]`, form);
+      const field = $(`[data-problems-field="${problemField(p)}"]`, form);
+      const box = (MEDIA_FIELDS.includes(problemField(p)) && field && !field.closest('[hidden]') && field) ||
+        (p.account_id && $(`[data-problems-for="${p.account_id}"]`, form)) || field;
       if (box && !(box.closest('[hidden]'))) box.append(el('li', { 'data-code': p.code }, p.message));
       else rest.push(p.message);
     }
@@ -513,22 +518,27 @@
 
   async function runValidate(form, state, strict) {
     const body = composeInput(form, state);
-    if (!strict && !body.account_ids.length) { clearProblems(form); return true; }
+    // Only the newest answer is shown: an older one arriving late is stale.
+    const seq = state.validateSeq = (state.validateSeq || 0) + 1;
+    const stateEl = $('#validate-state');
+    if (!strict && !body.account_ids.length) { clearProblems(form); stateEl.textContent = ''; return true; }
     if (form.when.value === 'schedule' && !body.scheduled_at) {
       if (!strict) { delete body.scheduled_at; } else {
         renderProblems(form, [{ field: 'scheduled_at', code: 'time_required', message: 'Pick a date and time to schedule, or choose Publish now.' }]);
         return false;
       }
     }
-    const stateEl = $('#validate-state');
     try {
       const res = await api('POST', '/api/social/posts/validate', body);
+      if (seq !== state.validateSeq) return res.ok;
       renderProblems(form, res.problems || []);
       stateEl.textContent = res.ok ? 'Ready to go.' : `${res.problems.length} thing${res.problems.length > 1 ? 's' : ''} to fix before posting.`;
       return res.ok;
     } catch (e) {
-      stateEl.textContent = '';
-      showError($('#compose-error'), e.message);
+      if (seq === state.validateSeq) {
+        stateEl.textContent = '';
+        showError($('#compose-error'), e.message);
+      }
       return false;
     }
   }
@@ -563,8 +573,7 @@
     try {
       for (const a of JSON.parse($('#accounts-data').textContent) || []) accounts[a.id] = a;
     } catch (e) { accounts = {}; }
-    const view = { posts: [], month: new Date(), statuses: new Map(), timer: 0, mode: 'list' };
-    view.month.setDate(1);
+    const view = { posts: [], month: startOfMonth(new Date()), week: startOfWeek(new Date()), statuses: new Map(), timer: 0, mode: 'list', accounts };
 
     const load = async () => {
       clearTimeout(view.timer);
@@ -588,8 +597,21 @@
     };
     view.reload = load;
     $$('[data-view]').forEach((b) => b.addEventListener('click', () => setView(view, b.dataset.view)));
-    $('#cal-prev').addEventListener('click', () => { view.month.setMonth(view.month.getMonth() - 1); renderCalendar(view); });
-    $('#cal-next').addEventListener('click', () => { view.month.setMonth(view.month.getMonth() + 1); renderCalendar(view); });
+    $('#cal-prev').addEventListener('click', () => { stepCalendar(view, -1); });
+    $('#cal-next').addEventListener('click', () => { stepCalendar(view, 1); });
+    $('#cal-today').addEventListener('click', () => {
+      view.month = startOfMonth(new Date());
+      view.week = startOfWeek(new Date());
+      renderCalendar(view);
+    });
+    // PageUp/PageDown page through months or weeks from anywhere in the calendar.
+    $('#calendar-view').addEventListener('keydown', (ev) => {
+      if (ev.key === 'PageUp' || ev.key === 'PageDown') {
+        ev.preventDefault();
+        stepCalendar(view, ev.key === 'PageUp' ? -1 : 1);
+      }
+    });
+    $('#cal-tz').textContent = `Your time zone: ${timeZone()}`;
     initReschedule(view);
     load();
   }
@@ -597,8 +619,9 @@
   function setView(view, mode) {
     view.mode = mode;
     $('#list-view').hidden = mode !== 'list';
-    $('#calendar-view').hidden = mode !== 'calendar';
+    $('#calendar-view').hidden = mode === 'list';
     $$('[data-view]').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.view === mode)));
+    if (mode !== 'list') renderCalendar(view);
   }
 
   // announceChanges tells screen readers when a target's status changed.
@@ -745,45 +768,121 @@
     $('#reschedule-at').focus();
   }
 
-  function renderCalendar(view) {
-    const grid = $('#calendar');
-    const first = new Date(view.month);
-    $('#cal-title').textContent = first.toLocaleDateString(undefined, { month: 'long', year: 'numeric' });
-    const start = new Date(first);
-    start.setDate(1 - first.getDay());
+  // --- calendar (month and week, in the user's local time) --------------------
+
+  function startOfMonth(d) {
+    return new Date(d.getFullYear(), d.getMonth(), 1);
+  }
+  function startOfWeek(d) {
+    return new Date(d.getFullYear(), d.getMonth(), d.getDate() - d.getDay());
+  }
+  function addDays(d, n) {
+    return new Date(d.getFullYear(), d.getMonth(), d.getDate() + n);
+  }
+  // dayKey is a local calendar date, YYYY-MM-DD.
+  const dayKey = (d) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+
+  function stepCalendar(view, dir) {
+    if (view.mode === 'week') view.week = addDays(view.week, 7 * dir);
+    else view.month = new Date(view.month.getFullYear(), view.month.getMonth() + dir, 1);
+    renderCalendar(view);
+  }
+
+  // postsByDay groups posts by the local date of their time, each day sorted.
+  function postsByDay(posts) {
     const byDay = new Map();
-    for (const p of view.posts) {
-      const d = new Date(postTime(p));
-      const key = d.toDateString();
+    for (const p of posts) {
+      const key = dayKey(new Date(postTime(p)));
       if (!byDay.has(key)) byDay.set(key, []);
       byDay.get(key).push(p);
     }
+    for (const list of byDay.values()) list.sort((a, b) => new Date(postTime(a)) - new Date(postTime(b)));
+    return byDay;
+  }
+
+  const SHORT = { scheduled: 'Scheduled', queued: 'Queued', publishing: 'Publishing', published: 'Published', failed: 'Failed', canceled: 'Canceled' };
+  const GLYPH = { scheduled: '◷', queued: '◷', publishing: '…', published: '✓', failed: '✕', canceled: '–' };
+
+  // calChip is one post in the calendar: its local time, caption, and one pill
+  // per account with that account's status; selecting it opens the post in the list.
+  function calChip(view, p) {
+    const time = new Date(postTime(p)).toLocaleTimeString(undefined, { timeStyle: 'short' });
+    const caption = p.caption || '(no caption)';
+    const statuses = p.targets.map((t) => {
+      const acc = view.accounts[t.account_id];
+      return `${acc ? acc.account_name : 'Deleted account'} on ${TITLES[t.platform]}: ${targetLabel(t)}`;
+    });
+    const pills = p.targets.map((t, i) => el('span', { class: `pill st-${t.status}`, 'data-chip-status': t.status, title: statuses[i] },
+      el('span', { class: 'pill-pf', 'aria-hidden': 'true' }, INITIALS[t.platform] || '?'),
+      el('span', { class: 'pill-glyph', 'aria-hidden': 'true' }, GLYPH[t.status] || ''),
+      el('span', { class: 'pill-label' }, SHORT[t.status] || t.status)));
+    const b = el('button', { class: `cal-item st-${p.status}`, type: 'button', 'data-post-id': p.id, 'data-focus-key': `chip-${p.id}`,
+      title: caption, 'aria-label': `${time}: ${caption}. ${statuses.join('. ')}. Open in the list.` },
+    el('span', { class: 'cal-line' }, el('time', { datetime: postTime(p) }, time), ` ${caption}`),
+    el('span', { class: 'cal-targets' }, ...pills));
+    b.addEventListener('click', () => {
+      setView(view, 'list');
+      const li = $(`#post-${p.id}`);
+      if (li) { li.classList.add('is-focus'); li.scrollIntoView({ block: 'center' }); li.tabIndex = -1; li.focus(); }
+    });
+    return b;
+  }
+
+  function renderCalendar(view) {
+    if (view.mode === 'list') return;
+    const focusKey = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.focusKey : null;
+    const week = view.mode === 'week';
+    $('#calendar').hidden = week;
+    $('#week').hidden = !week;
+    const unit = week ? 'week' : 'month';
+    $('#cal-prev').setAttribute('aria-label', `Previous ${unit}`);
+    $('#cal-next').setAttribute('aria-label', `Next ${unit}`);
+    const byDay = postsByDay(view.posts);
+    if (week) renderWeek(view, byDay);
+    else renderMonth(view, byDay);
+    if (focusKey) {
+      const again = $(`#calendar-view [data-focus-key="${focusKey}"]`);
+      if (again) again.focus();
+    }
+  }
+
+  function renderMonth(view, byDay) {
+    const first = view.month;
+    $('#cal-title').textContent = first.toLocaleDateString(undefined, { month: 'long', year: 'numeric' });
+    const start = startOfWeek(first);
+    const today = dayKey(new Date());
     const cells = [];
     for (let i = 0; i < 7; i++) {
-      const d = new Date(start);
-      d.setDate(start.getDate() + i);
-      cells.push(el('div', { class: 'cal-dow', role: 'columnheader' }, d.toLocaleDateString(undefined, { weekday: 'short' })));
+      cells.push(el('div', { class: 'cal-dow', 'aria-hidden': 'true' }, addDays(start, i).toLocaleDateString(undefined, { weekday: 'short' })));
     }
-    const today = new Date().toDateString();
     for (let i = 0; i < 42; i++) {
-      const d = new Date(start);
-      d.setDate(start.getDate() + i);
-      const posts = (byDay.get(d.toDateString()) || []).sort((a, b) => new Date(postTime(a)) - new Date(postTime(b)));
-      const cell = el('div', { class: `cal-day${d.getMonth() !== first.getMonth() ? ' other' : ''}${d.toDateString() === today ? ' today' : ''}`, role: 'gridcell', 'aria-label': d.toLocaleDateString(undefined, { dateStyle: 'full' }) },
-        el('span', { class: 'cal-num' }, String(d.getDate())));
-      for (const p of posts) {
-        const t = new Date(postTime(p)).toLocaleTimeString(undefined, { timeStyle: 'short' });
-        const b = el('button', { class: `cal-item st-${p.status}`, type: 'button', title: p.caption }, `${t} ${p.caption || '(no caption)'}`);
-        b.addEventListener('click', () => {
-          setView(view, 'list');
-          const li = $(`#post-${p.id}`);
-          if (li) { li.classList.add('is-focus'); li.scrollIntoView({ block: 'center' }); li.tabIndex = -1; li.focus(); }
-        });
-        cell.append(b);
-      }
-      cells.push(cell);
+      const d = addDays(start, i);
+      const key = dayKey(d);
+      const posts = byDay.get(key) || [];
+      const label = `${d.toLocaleDateString(undefined, { dateStyle: 'full' })}${posts.length ? `, ${posts.length} post${posts.length > 1 ? 's' : ''}` : ''}`;
+      cells.push(el('div', { class: `cal-day${d.getMonth() !== first.getMonth() ? ' other' : ''}${key === today ? ' today' : ''}`, role: 'group', 'aria-label': label, 'data-date': key },
+        el('span', { class: 'cal-num', 'aria-hidden': 'true' }, String(d.getDate())), ...posts.map((p) => calChip(view, p))));
     }
-    grid.replaceChildren(...cells);
+    $('#calendar').replaceChildren(...cells);
+  }
+
+  function renderWeek(view, byDay) {
+    const start = view.week;
+    const end = addDays(start, 6);
+    const fmt = (d, o) => d.toLocaleDateString(undefined, o);
+    $('#cal-title').textContent = `${fmt(start, { month: 'short', day: 'numeric' })} – ${fmt(end, { month: 'short', day: 'numeric', year: 'numeric' })}`;
+    const today = dayKey(new Date());
+    const days = [];
+    for (let i = 0; i < 7; i++) {
+      const d = addDays(start, i);
+      const key = dayKey(d);
+      const posts = byDay.get(key) || [];
+      const head = el('h3', { class: 'week-head' }, el('span', { class: 'week-dow' }, fmt(d, { weekday: 'short' })), ' ',
+        el('span', { class: 'week-num' }, fmt(d, { month: 'short', day: 'numeric' })));
+      const list = posts.length ? el('ol', { class: 'week-posts' }, ...posts.map((p) => el('li', {}, calChip(view, p)))) : el('p', { class: 'week-empty muted' }, 'No posts');
+      days.push(el('li', { class: `week-day${key === today ? ' today' : ''}`, 'data-date': key }, head, list));
+    }
+    $('#week').replaceChildren(...days);
   }
 
   // --- start ------------------------------------------------------------------
