@@ -495,6 +495,7 @@ func TestBrowserFacebookTwoPagesScheduleAndCancel(t *testing.T) {
 	s := apptest.MustServer(t, apptest.ServerOptions{})
 	signUpInBrowser(t, ctx, s)
 	connectInBrowser(t, ctx, "facebook", 2)
+	shot(t, ctx, "accounts-facebook")
 	names := eval[string](t, ctx, `Array.from(document.querySelectorAll('.account[data-platform=facebook] h2'), (h) => h.textContent).sort().join(', ')`)
 	if names != "Acme Bakery, Acme Coffee" {
 		t.Errorf("Facebook cards are %q, want the user's two Pages", names)
@@ -515,6 +516,7 @@ func TestBrowserFacebookTwoPagesScheduleAndCancel(t *testing.T) {
 		chromedp.Click(chromedp.ID("compose-submit")),
 		waitFor(`!!document.querySelector('#upcoming .post [data-target-status=scheduled]')`),
 	)
+	shot(t, ctx, "posts-scheduled-facebook")
 	if label := eval[string](t, ctx, `document.querySelector('#upcoming .post [data-target-status]').textContent`); label != "Scheduled on Facebook" {
 		t.Errorf("the scheduled target reads %q, want Scheduled on Facebook", label)
 	}

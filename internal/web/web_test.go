@@ -184,8 +184,8 @@ func TestConnectResultBanner(t *testing.T) {
 	for _, tc := range []struct{ query, want string }{
 		{"connect=error&platform=twitter&reason=access_denied", httpapi.ConnectMessage(social.Twitter, "access_denied")},
 		{"connect=error&platform=instagram&reason=<script>alert(1)</script>", httpapi.ConnectMessage(social.Instagram, "exchange_failed")},
-		{"connect=ok&platform=facebook&count=2", "Connected 2 Facebook accounts."},
-		{"connect=ok&platform=twitter&count=1", "Connected 1 Twitter/X account."},
+		{"connect=ok&platform=facebook&count=2", "Connected 2 Facebook accounts. You can post to them from Compose."},
+		{"connect=ok&platform=twitter&count=1", "Connected 1 Twitter/X account. You can post to it from Compose."},
 	} {
 		body := mustPage(t, c, "/accounts?"+tc.query)
 		want := strings.ReplaceAll(tc.want, "'", "&#39;")
