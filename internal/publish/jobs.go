@@ -40,9 +40,10 @@ func (PublishArgs) InsertOpts() river.InsertOpts {
 }
 
 // ConfirmArgs checks, after its time, that a natively scheduled Facebook post
-// went live, and records its permalink.
+// went live, and records its permalink. Unique like PublishArgs.
 type ConfirmArgs struct {
 	TargetID int64 `json:"target_id" river:"unique"`
+	Prev     int64 `json:"prev,omitempty" river:"unique"`
 }
 
 // Kind names the job.

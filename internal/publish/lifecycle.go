@@ -24,18 +24,90 @@ type Change struct {
 var errPublished = social.Errorf(social.Conflict, "already_published",
 	"Part of this post is already published or publishing, so it can no longer change. Create a new post instead.")
 
+// errBusy answers an action on a post while one of its targets is being
+// handed to its platform right now.
+var errBusy = social.Errorf(social.Conflict, "publishing_now",
+	"Part of this post is being published right now. Wait a few seconds, then look again.")
+
 // Update changes a post while nothing of it was published: queued targets get
-// a new job at the new time, natively scheduled ones are updated on Facebook.
+// a new job for the new time or content; natively scheduled ones are moved
+// on Facebook (a time change) or replaced by a job that takes the old post
+// back and schedules the new content.
 func (s *Service) Update(ctx context.Context, userID, id int64, ch Change) (*social.Post, error) {
 	p, err := s.store.Post(ctx, userID, id)
 	if err != nil {
 		return nil, err
 	}
+	live, err := pendingTargets(p)
+	if err != nil {
+		return nil, err
+	}
+	old := p.ScheduledAt
+	contentChanged := ch.Caption != nil || ch.ImageURLs != nil || ch.VideoURL != nil
+	timeChanged := ch.ScheduledAt != nil && (p.ScheduledAt == nil || !ch.ScheduledAt.Equal(*p.ScheduledAt))
+	applyChange(p, ch)
+	if err := s.validateExisting(ctx, userID, p, live); err != nil {
+		return nil, err
+	}
+	// A pure time change moves natively scheduled posts on Facebook first,
+	// outside any transaction; if one refuses, the ones moved go back.
+	var moved []social.Target
+	if timeChanged && !contentChanged {
+		for _, t := range live {
+			if t.Status != social.TargetScheduled {
+				continue
+			}
+			if err := s.reschedule(ctx, &t, *p.ScheduledAt); err != nil {
+				s.moveBack(ctx, moved, old)
+				return nil, err
+			}
+			moved = append(moved, t)
+		}
+	}
+	err = s.store.InTx(ctx, func(tx *sql.Tx) error {
+		cur, err := s.store.PostForUpdateTx(ctx, tx, userID, id)
+		if err != nil {
+			return err
+		}
+		if _, err := pendingTargets(cur); err != nil {
+			return err // a worker got there first
+		}
+		if err := s.store.UpdatePostTx(ctx, tx, p); err != nil {
+			return err
+		}
+		for i := range cur.Targets {
+			t := &cur.Targets[i]
+			switch {
+			case t.Status == social.TargetQueued && (timeChanged || contentChanged && t.Mode == social.ModeNative):
+				err = s.requeue(ctx, tx, p, t, social.TargetQueued)
+			case t.Status == social.TargetScheduled && contentChanged:
+				err = s.requeue(ctx, tx, p, t, social.TargetScheduled) // keeps the old id to take back
+			case t.Status == social.TargetScheduled && timeChanged:
+				err = s.replaceConfirm(ctx, tx, t, *p.ScheduledAt)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		s.moveBack(ctx, moved, old)
+		return nil, err
+	}
+	return s.store.Post(ctx, userID, id)
+}
+
+// pendingTargets returns the targets still waiting, or a conflict when part
+// of the post is published, being published, or nothing waits.
+func pendingTargets(p *social.Post) ([]social.Target, error) {
 	var live []social.Target
 	for _, t := range p.Targets {
 		switch t.Status {
-		case social.TargetPublished, social.TargetPublishing:
+		case social.TargetPublished:
 			return nil, errPublished
+		case social.TargetPublishing:
+			return nil, errBusy
 		case social.TargetQueued, social.TargetScheduled:
 			live = append(live, t)
 		}
@@ -43,60 +115,45 @@ func (s *Service) Update(ctx context.Context, userID, id int64, ch Change) (*soc
 	if len(live) == 0 {
 		return nil, social.Errorf(social.Conflict, "nothing_pending", "Nothing in this post is waiting to publish. Use Retry for failed accounts, or create a new post.")
 	}
-	contentChanged := ch.Caption != nil || ch.ImageURLs != nil || ch.VideoURL != nil
-	timeChanged := ch.ScheduledAt != nil && (p.ScheduledAt == nil || !ch.ScheduledAt.Equal(*p.ScheduledAt))
-	applyChange(p, ch)
-	if err := s.validateExisting(ctx, userID, p, live); err != nil {
-		return nil, err
+	return live, nil
+}
+
+// moveBack returns natively scheduled posts to their old time after a
+// change that could not be completed (best effort: it is logged if it fails).
+func (s *Service) moveBack(ctx context.Context, moved []social.Target, old *time.Time) {
+	if old == nil {
+		return
 	}
-	// Facebook first, outside any transaction: a native post whose content
-	// changed is taken back and scheduled afresh; a time change moves it.
-	requeue := map[int64]bool{}
-	for _, t := range live {
-		if t.Status != social.TargetScheduled {
-			continue
-		}
-		switch {
-		case contentChanged:
-			if err := s.unschedule(ctx, &t); err != nil {
-				return nil, err
-			}
-			requeue[t.ID] = true
-		case timeChanged:
-			if err := s.reschedule(ctx, &t, *p.ScheduledAt); err != nil {
-				return nil, err
-			}
+	for _, t := range moved {
+		if err := s.reschedule(context.WithoutCancel(ctx), &t, *old); err != nil {
+			s.log.Error("could not move a Facebook post back to its time", "target_id", t.ID, "error", err)
 		}
 	}
-	err = s.store.InTx(ctx, func(tx *sql.Tx) error {
-		if err := s.store.UpdatePostTx(ctx, tx, p); err != nil {
-			return err
-		}
-		for i := range p.Targets {
-			t := &p.Targets[i]
-			switch {
-			case requeue[t.ID] || (t.Status == social.TargetQueued && (timeChanged || t.Mode == social.ModeNative)):
-				if err := s.requeue(ctx, tx, p, t); err != nil {
-					return err
-				}
-			case t.Status == social.TargetScheduled && timeChanged:
-				if err := s.cancelJob(ctx, tx, t.JobID); err != nil {
-					return err
-				}
-				if t.JobID, err = s.insertConfirm(ctx, tx, t.ID, *p.ScheduledAt); err != nil {
-					return err
-				}
-				if _, err := s.store.UpdateTargetTx(ctx, tx, t); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
+}
+
+// replaceConfirm gives a natively scheduled target a confirm job for its new time.
+func (s *Service) replaceConfirm(ctx context.Context, tx *sql.Tx, t *social.Target, at time.Time) error {
+	if err := s.cancelJob(ctx, tx, t.JobID); err != nil {
+		return err
+	}
+	var err error
+	if t.JobID, err = s.insertConfirm(ctx, tx, t, at); err != nil {
+		return err
+	}
+	return s.mustUpdate(ctx, tx, t, social.TargetScheduled)
+}
+
+// mustUpdate writes a target inside a transaction only from an expected
+// status; anything else means a worker moved it, and the action is refused.
+func (s *Service) mustUpdate(ctx context.Context, tx *sql.Tx, t *social.Target, from ...social.TargetStatus) error {
+	ok, err := s.store.UpdateTargetTx(ctx, tx, t, from...)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return s.store.Post(ctx, userID, id)
+	if !ok {
+		return errBusy
+	}
+	return nil
 }
 
 func applyChange(p *social.Post, ch Change) {
@@ -132,19 +189,23 @@ func (s *Service) validateExisting(ctx context.Context, userID int64, p *social.
 	return nil
 }
 
-// requeue gives a target a fresh job for the post's (new) time.
-func (s *Service) requeue(ctx context.Context, tx *sql.Tx, p *social.Post, t *social.Target) error {
+// requeue gives a target a fresh job for the post's (new) time or content.
+// A natively scheduled target keeps its Facebook id: the new job takes that
+// post back before scheduling the new one.
+func (s *Service) requeue(ctx context.Context, tx *sql.Tx, p *social.Post, t *social.Target, from social.TargetStatus) error {
 	if err := s.cancelJob(ctx, tx, t.JobID); err != nil {
 		return err
 	}
+	if from != social.TargetScheduled {
+		t.PlatformPostID, t.Permalink = "", ""
+	}
 	t.Mode = modeFor(t.Platform, p.ScheduledAt)
-	t.Status, t.PlatformPostID, t.Permalink, t.ErrorCode, t.ErrorMessage = social.TargetQueued, "", "", "", ""
+	t.Status, t.ErrorCode, t.ErrorMessage = social.TargetQueued, "", ""
 	var err error
 	if t.JobID, err = s.enqueue(ctx, tx, p, t); err != nil {
 		return err
 	}
-	_, err = s.store.UpdateTargetTx(ctx, tx, t)
-	return err
+	return s.mustUpdate(ctx, tx, t, from)
 }
 
 // cancelJob cancels a River job if it has not run; a finished or missing job
@@ -161,38 +222,47 @@ func (s *Service) cancelJob(ctx context.Context, tx *sql.Tx, jobID int64) error 
 }
 
 // Cancel stops every target still waiting: queued jobs are cancelled and
-// natively scheduled posts are deleted on Facebook.
+// natively scheduled posts are deleted on Facebook. Each target is decided
+// on its state inside the transaction that changes it, so a target a worker
+// is publishing right now is never marked canceled.
 func (s *Service) Cancel(ctx context.Context, userID, id int64) (*social.Post, error) {
 	p, err := s.store.Post(ctx, userID, id)
 	if err != nil {
 		return nil, err
 	}
-	n := 0
+	canceled, busy := 0, false
 	for i := range p.Targets {
 		t := &p.Targets[i]
-		if !t.Pending() {
+		switch t.Status {
+		case social.TargetPublishing:
+			busy = true
 			continue
-		}
-		n++
-		if t.Status == social.TargetScheduled {
+		case social.TargetScheduled:
 			if err := s.unschedule(ctx, t); err != nil {
 				return nil, err
 			}
+		case social.TargetQueued:
+		default:
+			continue
 		}
+		from := t.Status
 		err := s.store.InTx(ctx, func(tx *sql.Tx) error {
-			if err := s.cancelJob(ctx, tx, t.JobID); err != nil {
-				return err
-			}
-			from := t.Status
 			t.Status = social.TargetCanceled
-			_, err := s.store.UpdateTargetTx(ctx, tx, t, from, social.TargetScheduled)
-			return err
+			ok, err := s.store.UpdateTargetTx(ctx, tx, t, from)
+			if err != nil || !ok {
+				return err // moved on meanwhile: leave it and its job alone
+			}
+			canceled++
+			return s.cancelJob(ctx, tx, t.JobID)
 		})
 		if err != nil {
 			return nil, err
 		}
 	}
-	if n == 0 {
+	switch {
+	case canceled == 0 && busy:
+		return nil, errBusy
+	case canceled == 0:
 		return nil, social.Errorf(social.Conflict, "nothing_to_cancel", "Nothing in this post is waiting to publish, so there is nothing to cancel.")
 	}
 	return s.store.Post(ctx, userID, id)
@@ -201,22 +271,22 @@ func (s *Service) Cancel(ctx context.Context, userID, id int64) (*social.Post, e
 // Retry queues every failed target again, now (or at the post's time if it
 // is still ahead).
 func (s *Service) Retry(ctx context.Context, userID, id int64) (*social.Post, error) {
-	p, err := s.store.Post(ctx, userID, id)
-	if err != nil {
-		return nil, err
-	}
-	if p.ScheduledAt != nil && !p.ScheduledAt.After(s.now().Add(social.FacebookMinLead)) {
-		p.ScheduledAt = nil // the time has passed: a retry publishes now
-	}
 	n := 0
-	err = s.store.InTx(ctx, func(tx *sql.Tx) error {
+	err := s.store.InTx(ctx, func(tx *sql.Tx) error {
+		p, err := s.store.PostForUpdateTx(ctx, tx, userID, id)
+		if err != nil {
+			return err
+		}
+		if p.ScheduledAt != nil && !p.ScheduledAt.After(s.now().Add(social.FacebookMinLead)) {
+			p.ScheduledAt = nil // the time has passed: a retry publishes now
+		}
 		for i := range p.Targets {
 			t := &p.Targets[i]
 			if t.Status != social.TargetFailed {
 				continue
 			}
 			n++
-			if err := s.requeue(ctx, tx, p, t); err != nil {
+			if err := s.requeue(ctx, tx, p, t, social.TargetFailed); err != nil {
 				return err
 			}
 		}
@@ -260,12 +330,16 @@ func (s *Service) eraseAccount(ctx context.Context, a *social.Account) error {
 			if t.Status == social.TargetPublishing {
 				continue // in flight: its worker finds the account gone
 			}
-			if err := s.cancelJob(ctx, tx, t.JobID); err != nil {
+			from := t.Status
+			t.Status, t.ErrorCode, t.ErrorMessage = social.TargetCanceled, "account_deleted", "The account was removed before this was published."
+			ok, err := s.store.UpdateTargetTx(ctx, tx, t, from)
+			if err != nil {
 				return err
 			}
-			t.Status, t.ErrorCode, t.ErrorMessage = social.TargetCanceled, "account_deleted", "The account was removed before this was published."
-			if _, err := s.store.UpdateTargetTx(ctx, tx, t); err != nil {
-				return err
+			if ok {
+				if err := s.cancelJob(ctx, tx, t.JobID); err != nil {
+					return err
+				}
 			}
 		}
 		return s.store.DeleteAccountTx(ctx, tx, a.UserID, a.ID)

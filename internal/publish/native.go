@@ -14,31 +14,48 @@ import (
 
 // scheduleNative hands a Facebook target to Facebook's own scheduler
 // (published=false + scheduled_publish_time), then queues the job that
-// confirms it went live.
+// confirms it went live. Like publishing, it claims the target (publishing)
+// before the call, so a crash or a lost answer is reconciled, not repeated.
+// A target whose content changed while scheduled still carries the old
+// post's id: that post is taken back first.
 func (s *Service) scheduleNative(ctx context.Context, wk *work) error {
 	t := wk.target
-	if t.Status != social.TargetQueued {
-		return nil // already scheduled; its confirm job follows it
+	if t.Status != social.TargetQueued && t.Status != social.TargetPublishing {
+		return nil // scheduled already; its confirm job follows it
 	}
-	res, err := s.callPlatform(ctx, wk, func(c any, a platform.Account) (platform.Result, error) {
+	if ok, err := s.startAttempt(ctx, wk); !ok || err != nil {
+		return err
+	}
+	callCtx, cancel := callContext(ctx)
+	defer cancel()
+	res, err := s.callPlatform(callCtx, wk, func(c any, a platform.Account) (platform.Result, error) {
 		ns, ok := c.(platform.NativeScheduler)
 		if !ok {
 			return platform.Result{}, notSupported(t.Platform)
 		}
-		return ns.Schedule(ctx, a, draftOf(wk.post))
+		if old := t.PlatformPostID; old != "" {
+			if err := ns.Unschedule(callCtx, a, old); err != nil {
+				return platform.Result{}, err
+			}
+			t.PlatformPostID = "" // gone; a crash from here on is reconciled by the Finder
+		}
+		return ns.Schedule(callCtx, a, draftOf(wk.post))
 	})
 	if err != nil {
-		var pe *platform.Error
-		if errors.As(err, &pe) && (pe.Kind == platform.Temporary || pe.Kind == platform.RateLimited) && !wk.last {
-			return err // nothing was scheduled; retry
-		}
-		return s.fail(ctx, wk, err)
+		return s.failAttempt(ctx, wk, err)
 	}
+	return s.recordScheduled(ctx, wk, res)
+}
+
+// recordScheduled stores Facebook's id for a scheduled post and queues its
+// confirmation, in one transaction.
+func (s *Service) recordScheduled(ctx context.Context, wk *work, res platform.Result) error {
+	t := wk.target
 	s.metrics.outcome(t.Platform, "scheduled")
-	return s.store.InTx(ctx, func(tx *sql.Tx) error {
+	return s.store.InTx(context.WithoutCancel(ctx), func(tx *sql.Tx) error {
 		t.Status, t.PlatformPostID, t.Permalink = social.TargetScheduled, res.PostID, res.Permalink
 		t.ErrorCode, t.ErrorMessage = "", ""
-		id, err := s.insertConfirm(ctx, tx, t.ID, *wk.post.ScheduledAt)
+		id, err := s.insertConfirm(ctx, tx, t, *wk.post.ScheduledAt)
 		if err != nil {
 			return err
 		}
@@ -48,8 +65,8 @@ func (s *Service) scheduleNative(ctx context.Context, wk *work) error {
 	})
 }
 
-func (s *Service) insertConfirm(ctx context.Context, tx *sql.Tx, targetID int64, at time.Time) (int64, error) {
-	res, err := s.queue.InsertTx(ctx, tx, ConfirmArgs{TargetID: targetID}, &river.InsertOpts{ScheduledAt: at.Add(confirmDelay)})
+func (s *Service) insertConfirm(ctx context.Context, tx *sql.Tx, t *social.Target, at time.Time) (int64, error) {
+	res, err := s.queue.InsertTx(ctx, tx, ConfirmArgs{TargetID: t.ID, Prev: t.JobID}, &river.InsertOpts{ScheduledAt: at.Add(confirmDelay)})
 	if err != nil {
 		return 0, err
 	}
@@ -61,10 +78,12 @@ type confirmWorker struct {
 	svc *Service
 }
 
-// Work asks Facebook whether the scheduled post went live.
+// Work asks Facebook whether the scheduled post went live. Facebook
+// publishes it whatever happened to the account here since, so the
+// account's state is not held against it.
 func (w *confirmWorker) Work(ctx context.Context, job *river.Job[ConfirmArgs]) error {
 	s := w.svc
-	wk, err := s.load(ctx, job.Args.TargetID)
+	wk, err := s.load(ctx, job.Args.TargetID, job.ID, false)
 	if err != nil || wk == nil || wk.target.Status != social.TargetScheduled {
 		return err
 	}
@@ -82,10 +101,10 @@ func (w *confirmWorker) Work(ctx context.Context, job *river.Job[ConfirmArgs]) e
 	})
 	if err != nil {
 		var pe *platform.Error
-		if errors.As(err, &pe) && (pe.Kind == platform.Temporary || pe.Kind == platform.RateLimited) && !wk.last {
-			return err
+		if errors.As(err, &pe) && pe.Code == "scheduled_post_failed" || wk.last {
+			return s.fail(ctx, wk, err)
 		}
-		return s.fail(ctx, wk, err)
+		return err // cannot tell yet (network, token, rate limit): ask again later
 	}
 	if !live {
 		if wk.last || s.now().Sub(*wk.post.ScheduledAt) > time.Hour {

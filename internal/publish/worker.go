@@ -18,7 +18,7 @@ type publishWorker struct {
 }
 
 func (w *publishWorker) Work(ctx context.Context, job *river.Job[PublishArgs]) error {
-	return w.svc.publishTarget(ctx, job.Args.TargetID, job.Attempt >= job.MaxAttempts)
+	return w.svc.publishTarget(ctx, job.Args.TargetID, job.ID, job.Attempt >= job.MaxAttempts)
 }
 
 // work is one run of a target's job: its target, post and account, loaded fresh.
@@ -26,24 +26,25 @@ type work struct {
 	target  *social.Target
 	post    *social.Post
 	account *social.Account
-	last    bool // the job's last attempt: a transient failure is final
+	jobID   int64 // the job running; the target must still name it
+	last    bool  // the job's last attempt: a transient failure is final
 }
 
-// publishTarget publishes a target at most once. The target is marked
-// publishing (committed) before the platform call and published right after;
-// a run that finds it publishing knows an earlier attempt's outcome is
-// unknown and asks the platform before trying again (DESIGN §7).
-func (s *Service) publishTarget(ctx context.Context, targetID int64, last bool) error {
-	wk, err := s.load(ctx, targetID)
+// publishTarget publishes a target at most once. The target is claimed as
+// publishing (committed, and only while it still belongs to this job) before
+// the platform call, and recorded published right after; a run that finds it
+// publishing knows an earlier attempt's outcome is unknown and asks the
+// platform before trying again (DESIGN §7).
+func (s *Service) publishTarget(ctx context.Context, targetID, jobID int64, last bool) error {
+	wk, err := s.load(ctx, targetID, jobID, true)
 	if err != nil || wk == nil {
 		return err
 	}
 	wk.last = last
-	if wk.target.Mode == social.ModeNative {
-		return s.scheduleNative(ctx, wk)
-	}
-	if err := s.waitUntilDue(ctx, wk.post); err != nil {
-		return err
+	if wk.target.Mode != social.ModeNative {
+		if err := s.waitUntilDue(ctx, wk.post); err != nil {
+			return err
+		}
 	}
 	if wk.target.Status == social.TargetPublishing {
 		done, err := s.reconcile(ctx, wk)
@@ -51,16 +52,21 @@ func (s *Service) publishTarget(ctx context.Context, targetID int64, last bool) 
 			return err
 		}
 	}
-	if !s.startAttempt(ctx, wk) {
-		return nil
+	if wk.target.Mode == social.ModeNative {
+		return s.scheduleNative(ctx, wk)
+	}
+	if ok, err := s.startAttempt(ctx, wk); !ok || err != nil {
+		return err
 	}
 	s.metrics.late(wk.target.Platform, wk.post.ScheduledAt, s.now())
-	res, err := s.callPlatform(ctx, wk, func(c any, a platform.Account) (platform.Result, error) {
+	callCtx, cancel := callContext(ctx)
+	defer cancel()
+	res, err := s.callPlatform(callCtx, wk, func(c any, a platform.Account) (platform.Result, error) {
 		pub, ok := c.(platform.Publisher)
 		if !ok {
 			return platform.Result{}, notSupported(wk.target.Platform)
 		}
-		return pub.Publish(ctx, a, draftOf(wk.post))
+		return pub.Publish(callCtx, a, draftOf(wk.post))
 	})
 	if err != nil {
 		return s.failAttempt(ctx, wk, err)
@@ -68,8 +74,23 @@ func (s *Service) publishTarget(ctx context.Context, targetID int64, last bool) 
 	return s.recordPublished(ctx, wk.target, res)
 }
 
-// load reads what a job needs; nil work means there is nothing to do.
-func (s *Service) load(ctx context.Context, targetID int64) (*work, error) {
+// callContext is the context of a platform call made after the target was
+// claimed: it keeps the job's deadline but not its cancellation, so a
+// cancel that arrives mid-call cannot abort a request the platform may
+// already have acted on and leave the outcome unrecorded.
+func callContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		deadline = time.Now().Add(10 * time.Minute)
+	}
+	return context.WithDeadline(context.WithoutCancel(ctx), deadline)
+}
+
+// load reads what a job needs; nil work means there is nothing to do: the
+// target reached an end, or a newer job replaced this one (a reschedule,
+// retry or cancel). checkAccount fails the target when its account cannot
+// post.
+func (s *Service) load(ctx context.Context, targetID, jobID int64, checkAccount bool) (*work, error) {
 	t, err := s.store.Target(ctx, targetID)
 	if errors.Is(err, social.ErrNotFound) {
 		return nil, nil // the post was deleted
@@ -77,22 +98,24 @@ func (s *Service) load(ctx context.Context, targetID int64) (*work, error) {
 	if err != nil {
 		return nil, err
 	}
-	switch t.Status {
-	case social.TargetPublished, social.TargetCanceled, social.TargetFailed:
+	switch {
+	case t.Status == social.TargetPublished || t.Status == social.TargetCanceled || t.Status == social.TargetFailed:
+		return nil, nil
+	case t.JobID != jobID:
 		return nil, nil
 	}
 	p, err := s.store.PostByID(ctx, t.PostID)
 	if err != nil {
 		return nil, err
 	}
-	wk := &work{target: t, post: p}
+	wk := &work{target: t, post: p, jobID: jobID}
 	if t.AccountID != 0 {
 		wk.account, err = s.store.AccountByID(ctx, t.AccountID)
 		if err != nil && !errors.Is(err, social.ErrNotFound) {
 			return nil, err
 		}
 	}
-	if perr := accountProblem(wk.account); perr != nil {
+	if perr := accountProblem(wk.account); perr != nil && (checkAccount || wk.account == nil) {
 		return nil, s.fail(ctx, wk, perr)
 	}
 	return wk, nil
@@ -104,7 +127,9 @@ func accountProblem(a *social.Account) *platform.Error {
 	case a == nil || !a.Enabled:
 		return &platform.Error{Kind: platform.Permanent, Code: "no_connected_account", Message: social.MsgNoConnectedAccount}
 	case a.Status == social.StatusNeedsReconnect:
-		return &platform.Error{Platform: a.Platform, Kind: platform.Revoked, Code: "no_connected_account",
+		// Permanent, not Revoked: the account is already marked, and its
+		// last_error (e.g. the guide's LinkedIn refresh message) must stay.
+		return &platform.Error{Platform: a.Platform, Kind: platform.Permanent, Code: "no_connected_account",
 			Message: social.MsgNoConnectedAccount + ": " + a.Platform.Title() + " needs reconnecting"}
 	case a.Credentials.AccessToken == "":
 		return &platform.Error{Platform: a.Platform, Kind: platform.Permanent, Code: "access_token_missing", Message: social.MsgAccessTokenMissing}
@@ -135,47 +160,68 @@ func (s *Service) waitUntilDue(ctx context.Context, p *social.Post) error {
 }
 
 // reconcile settles an attempt whose outcome is unknown (the process died
-// between the platform call and its record): it asks the platform whether the
-// post exists. done means the target is settled.
+// between the platform call and its record, or the platform's answer was
+// lost): it asks the platform whether the post exists. done means the
+// target is settled; otherwise the caller may try again.
 func (s *Service) reconcile(ctx context.Context, wk *work) (done bool, err error) {
-	c, err := s.client(wk.target.Platform)
-	if err != nil {
-		return true, s.fail(ctx, wk, err)
-	}
-	f, ok := c.(platform.Finder)
-	if !ok {
-		// Without a way to look, publishing again could post twice; failing
-		// tells the user to check, which is the lesser harm.
-		return true, s.fail(ctx, wk, &platform.Error{Platform: wk.target.Platform, Kind: platform.Permanent, Code: "outcome_unknown",
-			Message: "The last attempt was interrupted and SalesAI cannot tell whether it was published. Check the account, then retry if the post is missing."})
-	}
 	since := wk.post.CreatedAt.Add(-time.Minute)
 	if wk.target.AttemptStartedAt != nil {
 		since = wk.target.AttemptStartedAt.Add(-time.Minute)
 	}
-	res, found, err := f.FindPublished(ctx, asAccount(wk.account), draftOf(wk.post), since)
-	if err != nil {
+	var found bool
+	res, err := s.callPlatform(ctx, wk, func(c any, a platform.Account) (platform.Result, error) {
+		f, ok := c.(platform.Finder)
+		if !ok {
+			return platform.Result{}, errNoFinder
+		}
+		r, hit, err := f.FindPublished(ctx, a, draftOf(wk.post), since)
+		found = hit
+		return r, err
+	})
+	var pe *platform.Error
+	switch {
+	case errors.Is(err, errNoFinder):
+		// Without a way to look, publishing again could post twice; failing
+		// tells the user to check, which is the lesser harm.
+		return true, s.fail(ctx, wk, errOutcomeUnknown(wk.target.Platform))
+	case err != nil && (wk.last || (errors.As(err, &pe) && pe.Kind != platform.Temporary && pe.Kind != platform.RateLimited)):
+		return true, s.fail(ctx, wk, errOutcomeUnknown(wk.target.Platform))
+	case err != nil:
 		return true, fmt.Errorf("reconcile target %d: %w", wk.target.ID, err)
-	}
-	if found {
+	case found:
 		s.log.Info("in-doubt attempt had published", "target_id", wk.target.ID, "platform", wk.target.Platform)
+		if wk.target.Mode == social.ModeNative {
+			return true, s.recordScheduled(ctx, wk, res)
+		}
 		return true, s.recordPublished(ctx, wk.target, res)
 	}
 	return false, nil
 }
 
-// startAttempt commits "publishing" before the platform call.
-func (s *Service) startAttempt(ctx context.Context, wk *work) bool {
+var errNoFinder = errors.New("platform cannot look for existing posts")
+
+func errOutcomeUnknown(p social.Platform) *platform.Error {
+	return &platform.Error{Platform: p, Kind: platform.Permanent, Code: "outcome_unknown",
+		Message: "The last attempt was interrupted and SalesAI cannot tell whether it was published. Check the account, then retry if the post is missing."}
+}
+
+// startAttempt commits "publishing" before the platform call, only while the
+// target is still this job's; then it rereads the post, so a caption edited
+// while the job waited for its time is what goes out.
+func (s *Service) startAttempt(ctx context.Context, wk *work) (bool, error) {
 	t := wk.target
-	from := t.Status
 	now := s.now().UTC()
 	t.Status, t.Attempts, t.AttemptStartedAt = social.TargetPublishing, t.Attempts+1, &now
-	ok, err := s.store.UpdateTarget(ctx, t, from)
-	if err != nil {
-		s.log.Error("start attempt", "target_id", t.ID, "error", err)
-		return false
+	ok, err := s.store.ClaimTarget(ctx, t, wk.jobID, social.TargetQueued, social.TargetPublishing)
+	if err != nil || !ok {
+		return false, err
 	}
-	return ok
+	p, err := s.store.PostByID(ctx, t.PostID)
+	if err != nil {
+		return false, err
+	}
+	wk.post = p
+	return true, nil
 }
 
 func (s *Service) recordPublished(ctx context.Context, t *social.Target, res platform.Result) error {
@@ -200,12 +246,12 @@ func (s *Service) recordPublished(ctx context.Context, t *social.Target, res pla
 // failAttempt decides what a failed platform call means for the target.
 func (s *Service) failAttempt(ctx context.Context, wk *work, err error) error {
 	var pe *platform.Error
-	if !errors.As(err, &pe) {
-		// No answer from the platform (network, timeout): the post may exist.
-		// The target stays publishing, so the retry reconciles first.
+	if !errors.As(err, &pe) || (pe.Kind == platform.Temporary && pe.Status >= 500) {
+		// No answer (network, timeout) or a 5xx from a gateway: the post may
+		// exist. The target stays publishing, so the retry reconciles first.
 		if wk.last {
 			return s.fail(ctx, wk, &platform.Error{Platform: wk.target.Platform, Kind: platform.Permanent, Code: "platform_unreachable",
-				Message: wk.target.Platform.Title() + " could not be reached after several tries: " + err.Error()})
+				Message: wk.target.Platform.Title() + " did not confirm the post after several tries: " + err.Error()})
 		}
 		return fmt.Errorf("publish target %d: %w", wk.target.ID, err)
 	}
@@ -216,7 +262,7 @@ func (s *Service) failAttempt(ctx context.Context, wk *work, err error) error {
 		}
 		t := wk.target
 		t.Status, t.ErrorCode, t.ErrorMessage = social.TargetQueued, pe.Code, pe.Message
-		if _, uerr := s.store.UpdateTarget(ctx, t, social.TargetPublishing); uerr != nil {
+		if _, uerr := s.store.ClaimTarget(ctx, t, wk.jobID, social.TargetPublishing); uerr != nil {
 			return uerr
 		}
 		if pe.Kind == platform.RateLimited && pe.RetryAfter > 0 {
@@ -227,7 +273,8 @@ func (s *Service) failAttempt(ctx context.Context, wk *work, err error) error {
 	return s.fail(ctx, wk, pe)
 }
 
-// fail ends the target with a message the user can act on, and the job with it.
+// fail ends the target with a message the user can act on, and the job with
+// it. A target a user action took over meanwhile is left alone.
 func (s *Service) fail(ctx context.Context, wk *work, err error) error {
 	t := wk.target
 	code, msg := "publish_failed", err.Error()
@@ -242,11 +289,15 @@ func (s *Service) fail(ctx context.Context, wk *work, err error) error {
 		msg = social.MsgScheduledPostFailed + ": " + msg
 	}
 	t.Status, t.ErrorCode, t.ErrorMessage = social.TargetFailed, code, msg
-	if _, uerr := s.store.UpdateTarget(ctx, t); uerr != nil {
+	ok, uerr := s.store.ClaimTarget(context.WithoutCancel(ctx), t, wk.jobID,
+		social.TargetQueued, social.TargetPublishing, social.TargetScheduled)
+	if uerr != nil {
 		return uerr
 	}
-	s.metrics.outcome(t.Platform, "failed")
-	s.log.Warn("target failed", "target_id", t.ID, "platform", t.Platform, "code", code, "message", msg)
+	if ok {
+		s.metrics.outcome(t.Platform, "failed")
+		s.log.Warn("target failed", "target_id", t.ID, "platform", t.Platform, "code", code, "message", msg)
+	}
 	return river.JobCancel(err)
 }
 

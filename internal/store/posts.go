@@ -312,3 +312,55 @@ func (s *Store) PendingTargetsOfAccount(ctx context.Context, accountID int64) ([
 	}
 	return out, rows.Err()
 }
+
+// PostForUpdateTx reads one of the user's posts inside a transaction, locking
+// its targets on PostgreSQL (SELECT … FOR UPDATE) so a worker cannot claim
+// one until the transaction ends; SQLite's immediate transactions already
+// serialise writers. Decisions about targets are made on this fresh copy.
+func (s *Store) PostForUpdateTx(ctx context.Context, tx *sql.Tx, userID, id int64) (*social.Post, error) {
+	p, err := scanPost(tx.QueryRowContext(ctx, `SELECT `+postColumns+` FROM posts WHERE id = $1 AND user_id = $2`, id, userID))
+	if err != nil {
+		return nil, err
+	}
+	lock := ""
+	if s.dialect == Postgres {
+		lock = " FOR UPDATE"
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+targetColumns+` FROM post_targets WHERE post_id = $1 ORDER BY id`+lock, id)
+	if err != nil {
+		return nil, fmt.Errorf("lock targets: %w", err)
+	}
+	defer rows.Close()
+	p.Targets = []social.Target{}
+	for rows.Next() {
+		t, err := scanTarget(rows)
+		if err != nil {
+			return nil, err
+		}
+		p.Targets = append(p.Targets, *t)
+	}
+	return p, rows.Err()
+}
+
+// ClaimTarget writes a worker's change to a target only while the target
+// still belongs to that worker's job (job_id) and is in one of the from
+// statuses. false means a user action (cancel, reschedule, retry) or another
+// worker got there first, and the worker must leave the target alone.
+func (s *Store) ClaimTarget(ctx context.Context, t *social.Target, jobID int64, from ...social.TargetStatus) (bool, error) {
+	t.UpdatedAt = s.now().UTC()
+	args := []any{t.Status, t.PlatformPostID, t.Permalink, t.Attempts, msPtr(t.AttemptStartedAt), msPtr(t.PublishedAt),
+		t.ErrorCode, t.ErrorMessage, ms(t.UpdatedAt), t.ID, jobID}
+	ph := make([]string, len(from))
+	for i, st := range from {
+		args = append(args, st)
+		ph[i] = "$" + strconv.Itoa(len(args))
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE post_targets SET status = $1, platform_post_id = $2, permalink = $3, attempts = $4,
+		attempt_started_at = $5, published_at = $6, error_code = $7, error_message = $8, updated_at = $9
+		WHERE id = $10 AND job_id = $11 AND status IN (`+strings.Join(ph, ", ")+`)`, args...)
+	if err != nil {
+		return false, fmt.Errorf("claim target %d: %w", t.ID, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
