@@ -250,7 +250,9 @@ func requestError(err error) error {
 	if errors.As(err, &ue) && ue.Timeout() {
 		msg = "The media URL took too long to answer. Try again, or host the file somewhere faster."
 	}
-	return &social.Error{Kind: social.Invalid, Code: "media_unreachable", Message: msg, Err: err}
+	// Unavailable, not Invalid: a network failure may pass, so a publish
+	// retries it rather than failing the post.
+	return &social.Error{Kind: social.Unavailable, Code: "media_unreachable", Message: msg, Err: err}
 }
 
 // httpStatusError is the status a media server answered, kept as the cause.
@@ -264,6 +266,9 @@ func statusError(resp *http.Response) error {
 	status := fmt.Sprintf("%d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
 	e := &social.Error{Kind: social.Invalid, Code: "media_unreachable", Err: httpStatusError(resp.StatusCode),
 		Message: fmt.Sprintf("The media URL answered %s. Check that the link works in a private browser window.", status)}
+	if resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests {
+		e.Kind = social.Unavailable // the media host's trouble may pass
+	}
 	switch resp.StatusCode {
 	case http.StatusNotFound, http.StatusGone:
 		e.Code, e.Message = "media_not_found", fmt.Sprintf("The media URL answered %s: the file is not there. Check the link.", status)

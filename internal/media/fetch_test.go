@@ -80,7 +80,7 @@ func wantCode(tb testing.TB, err error, code string) {
 	if !errors.As(err, &se) {
 		tb.Fatalf("error %v (%T), want social.Error %s", err, err, code)
 	}
-	if se.Code != code || se.Kind != social.Invalid || se.Message == "" {
+	if se.Code != code || (se.Kind != social.Invalid && se.Kind != social.Unavailable) || se.Message == "" {
 		tb.Fatalf("error %s %q, want %s", se.Code, se.Message, code)
 	}
 }
@@ -252,6 +252,11 @@ func TestFetchRefusesBadURLsAndStatuses(t *testing.T) {
 	for _, tt := range tests {
 		_, err := f.Fetch(context.Background(), tt.url, 1<<20)
 		wantCode(t, err, tt.code)
+	}
+	// A media host's 5xx may pass: a publish retries it.
+	_, err := f.Fetch(context.Background(), "http://media.example/broken", 1<<20)
+	if social.ErrorKind(err) != social.Unavailable {
+		t.Fatalf("502 from the media host: kind %v, want Unavailable", social.ErrorKind(err))
 	}
 }
 

@@ -15,8 +15,9 @@ import (
 // it ("X"). A failed download is mapped so the platform is never called with
 // it: the fetcher's own refusals (private address, too large, not found: a
 // *social.Error) and other unusable URLs fail the post with its words; a
-// network failure on the way to the media host is Temporary (the platform was
-// not called, so nothing can be doubled); a cancelled context or a
+// network failure or a 5xx on the way to the media host (the fetcher marks
+// those Unavailable) is Temporary (the platform was not called, so nothing
+// can be doubled); a cancelled context or a
 // *Error is returned as it is.
 func FetchImage(ctx context.Context, f MediaFetcher, p social.Platform, name, imageURL string, maxBytes int64) (*Media, error) {
 	if f == nil {
@@ -32,9 +33,9 @@ func FetchImage(ctx context.Context, f MediaFetcher, p social.Platform, name, im
 	switch {
 	case errors.As(err, &pe), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return nil, err
-	case errors.As(err, &se):
+	case errors.As(err, &se) && se.Kind != social.Unavailable:
 		return nil, ImageRejected(p, name, imageURL, se.Message, 0, err)
-	case errors.As(err, &ne):
+	case errors.As(err, &se), errors.As(err, &ne):
 		return nil, &Error{Platform: p, Kind: Temporary, Code: "media_rejected",
 			Message: fmt.Sprintf("SalesAI could not download the image %s for %s; it will try again.", imageURL, name), Err: err}
 	}

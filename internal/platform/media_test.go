@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"github.com/salesai/social/internal/media"
 	"github.com/salesai/social/internal/platform"
 	"github.com/salesai/social/internal/social"
 )
@@ -65,5 +68,38 @@ func TestFetchImage(t *testing.T) {
 	}
 	if _, err := platform.FetchImage(context.Background(), nil, social.LinkedIn, "LinkedIn", img, 1); err == nil {
 		t.Error("no fetcher configured, want an error")
+	}
+}
+
+// The real fetcher's network failures and media-host 5xx are worth another
+// try; its 404 is not.
+func TestFetchImageWithTheRealFetcher(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/busy.jpg":
+			w.WriteHeader(http.StatusServiceUnavailable)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	t.Cleanup(srv.Close)
+	f := media.NewFetcher(media.FetcherConfig{AllowPrivate: true})
+	cases := []struct {
+		url  string
+		kind platform.ErrorKind
+	}{
+		{srv.URL + "/busy.jpg", platform.Temporary},
+		{closed.URL + "/a.jpg", platform.Temporary},
+		{srv.URL + "/missing.jpg", platform.Permanent},
+	}
+	for _, tc := range cases {
+		_, err := platform.FetchImage(context.Background(), f, social.Twitter, "X", tc.url, 1<<20)
+		var pe *platform.Error
+		if !errors.As(err, &pe) || pe.Kind != tc.kind || pe.Code != "media_rejected" {
+			t.Errorf("%s: %v, want kind %d", tc.url, err, tc.kind)
+		}
 	}
 }

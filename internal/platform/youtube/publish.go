@@ -111,7 +111,12 @@ func (c *Client) Publish(ctx context.Context, a platform.Account, d platform.Dra
 func (c *Client) publishOnce(ctx context.Context, au *auth, videoURL string, md Metadata) (video, error) {
 	m, err := c.cfg.Media.Fetch(ctx, videoURL, c.cfg.MaxVideoBytes)
 	if err != nil {
-		return video{}, mediaError(err, platform.Permanent)
+		kind := platform.Permanent
+		var se *social.Error
+		if errors.As(err, &se) && se.Kind == social.Unavailable {
+			kind = platform.Temporary // the video host's trouble may pass
+		}
+		return video{}, mediaError(err, kind)
 	}
 	defer m.Body.Close()
 	return c.uploadVideo(ctx, au, md, m)
