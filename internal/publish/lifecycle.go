@@ -400,11 +400,14 @@ func (s *Service) Deauthorize(ctx context.Context, platforms []social.Platform, 
 		return 0, err
 	}
 	for _, a := range accts {
-		a.Enabled, a.Status = false, social.StatusNeedsReconnect
+		a.Status = social.StatusNeedsReconnect
 		a.Credentials = social.Credentials{}
 		a.TokenExpiresAt = nil
 		a.LastError = a.Platform.Title() + " access was removed from the platform's settings; reconnect to post again."
-		if err := s.store.SaveAccount(ctx, a); err != nil {
+		if err := s.store.SaveTokens(ctx, a); err != nil {
+			return 0, err
+		}
+		if err := s.store.SetAccountEnabled(ctx, a.ID, false); err != nil {
 			return 0, err
 		}
 	}

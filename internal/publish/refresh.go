@@ -44,10 +44,11 @@ func (s *Service) Refresh(ctx context.Context, a *social.Account) (*social.Accou
 	mu.Lock()
 	defer mu.Unlock()
 	before := a.Credentials.AccessToken
-	if err := s.lockRefresh(ctx, a.ID); err != nil {
+	until, err := s.lockRefresh(ctx, a.ID)
+	if err != nil {
 		return nil, err
 	}
-	defer func() { _ = s.store.UnlockRefresh(context.WithoutCancel(ctx), a.ID) }()
+	defer func() { _ = s.store.UnlockRefresh(context.WithoutCancel(ctx), a.ID, until) }()
 	cur, err := s.store.AccountByID(ctx, a.ID)
 	if err != nil {
 		return nil, err
@@ -67,7 +68,10 @@ func (s *Service) Refresh(ctx context.Context, a *social.Account) (*social.Accou
 		}
 		return nil, s.refreshRefused(ctx, cur, "token_expired", reason)
 	}
-	tok, err := r.Refresh(ctx, asAccount(cur))
+	// Bounded well inside the lock, so the lock cannot lapse mid-refresh.
+	rctx, cancel := context.WithTimeout(ctx, refreshTimeout)
+	defer cancel()
+	tok, err := r.Refresh(rctx, asAccount(cur))
 	if err != nil {
 		var pe *platform.Error
 		if errors.As(err, &pe) && (pe.Kind == platform.Revoked || pe.Kind == platform.Permanent || pe.Kind == platform.TokenExpired) {
@@ -76,7 +80,7 @@ func (s *Service) Refresh(ctx context.Context, a *social.Account) (*social.Accou
 		return nil, fmt.Errorf("refresh account %d: %w", cur.ID, err)
 	}
 	applyToken(cur, tok)
-	if err := s.store.SaveAccount(ctx, cur); err != nil {
+	if err := s.store.SaveTokens(ctx, cur); err != nil {
 		return nil, err
 	}
 	s.log.Info("token refreshed", "account_id", cur.ID, "platform", cur.Platform)
@@ -134,12 +138,7 @@ func platformReason(msg string) string {
 }
 
 func (s *Service) markNeedsReconnect(ctx context.Context, a *social.Account, msg string) {
-	cur, err := s.store.AccountByID(ctx, a.ID)
-	if err != nil {
-		return
-	}
-	cur.Status, cur.LastError = social.StatusNeedsReconnect, msg
-	if err := s.store.SaveAccount(ctx, cur); err != nil {
+	if err := s.store.SetAccountStatus(ctx, a.ID, social.StatusNeedsReconnect, msg); err != nil {
 		s.log.Error("mark needs_reconnect", "account_id", a.ID, "error", err)
 	}
 }
@@ -155,16 +154,25 @@ func (s *Service) accountMutex(id int64) *sync.Mutex {
 	return mu
 }
 
-// lockRefresh waits for the cross-process refresh lock of an account.
-func (s *Service) lockRefresh(ctx context.Context, id int64) error {
+// Refresh lock timing: a refresh call is bounded by refreshTimeout, far
+// inside the lock's lifetime, so two processes never refresh at once.
+const (
+	refreshLockFor = 3 * time.Minute
+	refreshTimeout = 45 * time.Second
+)
+
+// lockRefresh waits for the cross-process refresh lock of an account and
+// returns until when it holds it.
+func (s *Service) lockRefresh(ctx context.Context, id int64) (time.Time, error) {
 	for {
-		ok, err := s.store.LockRefresh(ctx, id, s.now().Add(time.Minute))
+		until := s.now().Add(refreshLockFor).Truncate(time.Millisecond)
+		ok, err := s.store.LockRefresh(ctx, id, until)
 		if err != nil || ok {
-			return err
+			return until, err
 		}
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return time.Time{}, ctx.Err()
 		case <-time.After(100 * time.Millisecond):
 		}
 	}

@@ -223,9 +223,10 @@ func (s *Store) LockRefresh(ctx context.Context, id int64, until time.Time) (boo
 	return n == 1, err
 }
 
-// UnlockRefresh releases the refresh lock.
-func (s *Store) UnlockRefresh(ctx context.Context, id int64) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE social_accounts SET refresh_lock_until = 0 WHERE id = $1`, id)
+// UnlockRefresh releases the refresh lock taken until `until`; a lock that
+// expired and was taken by someone else is left alone.
+func (s *Store) UnlockRefresh(ctx context.Context, id int64, until time.Time) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE social_accounts SET refresh_lock_until = 0 WHERE id = $1 AND refresh_lock_until = $2`, id, ms(until))
 	return err
 }
 
@@ -326,4 +327,34 @@ func (s *Store) Reseal(ctx context.Context, needs func(sealed string) bool) (int
 		n++
 	}
 	return n, nil
+}
+
+// SaveTokens writes only an account's credentials, token expiry, status and
+// last error — what a refresh or a platform's deauthorization changes — so
+// a user's concurrent edit of its name or on/off switch is not undone.
+func (s *Store) SaveTokens(ctx context.Context, a *social.Account) error {
+	a.UpdatedAt = s.now().UTC()
+	sealed, err := s.sealCredentials(a)
+	if err != nil {
+		return fmt.Errorf("save tokens of account %d: %w", a.ID, err)
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE social_accounts SET credentials = $1, token_expires_at = $2, status = $3,
+		last_error = $4, updated_at = $5 WHERE id = $6`, sealed, msPtr(a.TokenExpiresAt), a.Status, a.LastError, ms(a.UpdatedAt), a.ID)
+	if err != nil {
+		return fmt.Errorf("save tokens of account %d: %w", a.ID, err)
+	}
+	return mustAffect(res)
+}
+
+// SetAccountStatus changes only an account's status and last error.
+func (s *Store) SetAccountStatus(ctx context.Context, id int64, status social.AccountStatus, lastError string) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE social_accounts SET status = $1, last_error = $2, updated_at = $3 WHERE id = $4`,
+		status, lastError, ms(s.now()), id)
+	return err
+}
+
+// SetAccountEnabled switches an account on or off, touching nothing else.
+func (s *Store) SetAccountEnabled(ctx context.Context, id int64, enabled bool) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE social_accounts SET enabled = $1, updated_at = $2 WHERE id = $3`, enabled, ms(s.now()), id)
+	return err
 }
