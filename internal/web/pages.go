@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/salesai/social/internal/httpapi"
 	"github.com/salesai/social/internal/social"
@@ -50,8 +51,8 @@ func (s *site) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", s.handleRoot)
 	mux.HandleFunc("GET /signup", s.handleAuthPage("signup", "Create your account"))
 	mux.HandleFunc("GET /login", s.handleAuthPage("login", "Sign in"))
-	mux.HandleFunc("POST /signup", s.handleSignupForm)
-	mux.HandleFunc("POST /login", s.handleLoginForm)
+	mux.HandleFunc("POST /signup", sameOrigin(s.handleSignupForm))
+	mux.HandleFunc("POST /login", sameOrigin(s.handleLoginForm))
 	mux.HandleFunc("POST /logout", s.handleLogout)
 	mux.HandleFunc("GET /accounts", s.signedIn("accounts", "Accounts", s.accountsData))
 	mux.HandleFunc("GET /keys", s.signedIn("keys", "API keys", s.keysData))
@@ -225,6 +226,29 @@ func (s *site) handleSignupForm(w http.ResponseWriter, r *http.Request) {
 		u, err = s.cfg.Store.CreateUser(r.Context(), email, httpapi.HashPassword(pw))
 	}
 	s.finishAuthForm(w, r, "signup", "Create your account", u, err)
+}
+
+// sameOrigin refuses form posts that come from another site. The sign-in
+// forms set a session cookie, so they carry no session CSRF token; without
+// this check another site could sign a visitor into the attacker's account
+// (login CSRF) and collect the tokens of the accounts they then connect.
+func sameOrigin(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		site := r.Header.Get("Sec-Fetch-Site")
+		origin := r.Header.Get("Origin")
+		crossSite := (site != "" && site != "same-origin" && site != "none") ||
+			(origin != "" && origin != "null" && !sameHost(origin, r.Host))
+		if crossSite || origin == "null" {
+			http.Error(w, "This form must be sent from the SalesAI page itself. Open SalesAI and sign in there.", http.StatusForbidden)
+			return
+		}
+		next(w, r)
+	}
+}
+
+func sameHost(origin, host string) bool {
+	u, err := url.Parse(origin)
+	return err == nil && strings.EqualFold(u.Host, host)
 }
 
 // handleLoginForm is the no-JavaScript path of the login form.
