@@ -71,3 +71,9 @@ const confirmDelay = 2 * time.Minute
 // available and waits for its exact time itself: River's scheduler only looks
 // 5 s ahead every 5 s, so a job due sooner would start up to 5 s late (deps.md §2).
 const nowWindow = 6 * time.Second
+
+// CleanupArgs deletes expired sessions and abandoned OAuth flows.
+type CleanupArgs struct{}
+
+// Kind names the job.
+func (CleanupArgs) Kind() string { return "cleanup_sessions" }

@@ -128,3 +128,25 @@ func TestQueuedLateness(t *testing.T) {
 		t.Fatalf("tweet reached X %s after its time, want 0–2 s", late)
 	}
 }
+
+// The cleanup job removes expired sessions (and so signs those browsers out).
+func TestCleanupRemovesExpiredSessions(t *testing.T) {
+	t.Parallel()
+	s := apptest.MustServer(t, apptest.ServerOptions{})
+	c := s.MustSignup(t)
+	ctx := context.Background()
+	if _, err := s.Store.DB().ExecContext(ctx, `UPDATE sessions SET expires_at = 1`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Queue.Insert(ctx, publish.CleanupArgs{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	apptest.Eventually(t, 10*time.Second, "the expired session to be deleted", func() bool {
+		var n int
+		_ = s.Store.DB().QueryRowContext(ctx, `SELECT count(*) FROM sessions`).Scan(&n)
+		return n == 0
+	})
+	if resp, _ := c.Do("GET", "/api/social/accounts", nil); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("expired session still signed in: %d", resp.StatusCode)
+	}
+}

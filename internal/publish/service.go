@@ -72,6 +72,7 @@ func (s *Service) Workers() *river.Workers {
 	river.AddWorker(w, &publishWorker{svc: s})
 	river.AddWorker(w, &confirmWorker{svc: s})
 	river.AddWorker(w, &refreshWorker{svc: s})
+	river.AddWorker(w, &cleanupWorker{svc: s})
 	return w
 }
 
@@ -81,6 +82,9 @@ func (s *Service) PeriodicJobs() []*river.PeriodicJob {
 		river.NewPeriodicJob(river.PeriodicInterval(time.Hour), func() (river.JobArgs, *river.InsertOpts) {
 			return RefreshArgs{}, nil
 		}, &river.PeriodicJobOpts{RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(time.Hour), func() (river.JobArgs, *river.InsertOpts) {
+			return CleanupArgs{}, nil
+		}, nil),
 	}
 }
 
