@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -70,6 +71,10 @@ func (s *Server) metaUser(w http.ResponseWriter, r *http.Request, p social.Platf
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return "", &social.Error{Kind: social.TooLarge, Code: "body_too_large", Message: "The request body is larger than 64 KiB."}
+		}
 		return "", social.Errorf(social.Invalid, "invalid_form", "Send signed_request as a form field.")
 	}
 	payload, err := ParseSignedRequest(secret, r.PostForm.Get("signed_request"))

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"crypto/subtle"
 	"errors"
 	"fmt"
@@ -19,6 +20,10 @@ import (
 
 // stateTTL is how long a consent flow may take (DESIGN §4).
 const stateTTL = 10 * time.Minute
+
+// exchangeTimeout bounds the platform calls of a callback (code exchange,
+// long-lived token, pages or channels) while the user waits.
+const exchangeTimeout = 60 * time.Second
 
 // connectMessages are what the accounts page says after a failed connect,
 // keyed by reason code; they go in the redirect as a code, never as text, so
@@ -115,7 +120,9 @@ func (s *Server) handleOAuthCallback(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, s.notConfigured(p))
 		return
 	}
-	profiles, err := conn.Exchange(r.Context(), q.Get("code"), st.Verifier)
+	ctx, cancel := context.WithTimeout(r.Context(), exchangeTimeout)
+	defer cancel()
+	profiles, err := conn.Exchange(ctx, q.Get("code"), st.Verifier)
 	if err != nil {
 		var pe *platform.Error
 		reason := "exchange_failed"

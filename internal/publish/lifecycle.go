@@ -363,7 +363,12 @@ func (s *Service) native(ctx context.Context, t *social.Target) (platform.Native
 	return ns, a, nil
 }
 
+// requestTimeout bounds a platform call made while a user waits.
+const requestTimeout = 60 * time.Second
+
 func (s *Service) unschedule(ctx context.Context, t *social.Target) error {
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
 	ns, a, err := s.native(ctx, t)
 	if err == nil {
 		err = ns.Unschedule(ctx, asAccount(a), t.PlatformPostID)
@@ -372,6 +377,8 @@ func (s *Service) unschedule(ctx context.Context, t *social.Target) error {
 }
 
 func (s *Service) reschedule(ctx context.Context, t *social.Target, at time.Time) error {
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
 	ns, a, err := s.native(ctx, t)
 	if err == nil {
 		err = ns.Reschedule(ctx, asAccount(a), t.PlatformPostID, at)
