@@ -164,11 +164,42 @@ type PostFilter struct {
 }
 
 // Posts lists the user's posts, newest first, one page at a time. It returns
-// the cursor of the next page, 0 when there is none.
+// the cursor of the next page, 0 when there is none. A post-status filter
+// ("scheduled", "partially_failed" …) is applied to whole batches until the
+// page is full, so pages are never short while more posts match.
 func (s *Store) Posts(ctx context.Context, userID int64, f PostFilter) ([]*social.Post, int64, error) {
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
 	}
+	postStatus := f.Status != "" && !isTargetStatus(f.Status)
+	var out []*social.Post
+	for {
+		batch, more, err := s.postBatch(ctx, userID, f)
+		if err != nil {
+			return nil, 0, err
+		}
+		for _, p := range batch {
+			if postStatus && p.Status() != f.Status {
+				continue
+			}
+			if len(out) == f.Limit {
+				return out, out[len(out)-1].ID, nil
+			}
+			out = append(out, p)
+		}
+		switch {
+		case !more:
+			return nonNilPosts(out), 0, nil
+		case !postStatus: // every post of the batch is on the page
+			return out, out[len(out)-1].ID, nil
+		}
+		f.Cursor = batch[len(batch)-1].ID
+	}
+}
+
+// postBatch reads up to f.Limit+1 posts after f.Cursor with their targets,
+// and reports whether more exist.
+func (s *Store) postBatch(ctx context.Context, userID int64, f PostFilter) ([]*social.Post, bool, error) {
 	where, args := []string{"p.user_id = $1"}, []any{userID}
 	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
 	if f.Cursor > 0 {
@@ -189,39 +220,26 @@ func (s *Store) Posts(ctx context.Context, userID int64, f PostFilter) ([]*socia
 	rows, err := s.db.QueryContext(ctx, `SELECT p.id, p.user_id, p.caption, p.image_urls, p.video_url, p.scheduled_at, p.created_at, p.updated_at FROM posts p WHERE `+
 		strings.Join(where, " AND ")+` ORDER BY p.id DESC LIMIT `+strconv.Itoa(f.Limit+1), args...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("list posts: %w", err)
+		return nil, false, fmt.Errorf("list posts: %w", err)
 	}
 	var posts []*social.Post
 	for rows.Next() {
 		p, err := scanPost(rows)
 		if err != nil {
 			rows.Close()
-			return nil, 0, err
+			return nil, false, err
 		}
 		posts = append(posts, p)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("list posts: %w", err)
+		return nil, false, fmt.Errorf("list posts: %w", err)
 	}
-	var next int64
-	if len(posts) > f.Limit {
+	more := len(posts) > f.Limit
+	if more {
 		posts = posts[:f.Limit]
-		next = posts[len(posts)-1].ID
 	}
-	if err := loadTargets(ctx, s.db, posts); err != nil {
-		return nil, 0, err
-	}
-	if f.Status != "" && !isTargetStatus(f.Status) {
-		kept := posts[:0]
-		for _, p := range posts {
-			if p.Status() == f.Status {
-				kept = append(kept, p)
-			}
-		}
-		posts = kept
-	}
-	return nonNilPosts(posts), next, nil
+	return posts, more, loadTargets(ctx, s.db, posts)
 }
 
 func nonNilPosts(p []*social.Post) []*social.Post {

@@ -371,3 +371,37 @@ func TestReconnectAfterDeauthorizeEnables(t *testing.T) {
 		t.Fatalf("after reconnect: %+v", got)
 	}
 }
+
+// A post-status filter fills whole pages and pages on correctly.
+func TestPostsFilteredByPostStatusFillPages(t *testing.T) {
+	t.Parallel()
+	st := apptest.MustOpenSQLite(t, nil)
+	ctx := context.Background()
+	u := mustUser(t, st, "a@example.com")
+	acct := newAccount(u.ID, "t")
+	if err := st.CreateAccount(ctx, acct); err != nil {
+		t.Fatal(err)
+	}
+	var failedIDs []int64
+	for i := range 9 {
+		status := social.TargetPublished
+		if i%3 == 0 {
+			status = social.TargetFailed
+		}
+		p := &social.Post{UserID: u.ID, Caption: "p", Targets: []social.Target{{AccountID: acct.ID, Platform: social.LinkedIn, Mode: social.ModeNow, Status: status}}}
+		if err := st.CreatePost(ctx, p, nil); err != nil {
+			t.Fatal(err)
+		}
+		if status == social.TargetFailed {
+			failedIDs = append(failedIDs, p.ID)
+		}
+	}
+	page, next, err := st.Posts(ctx, u.ID, store.PostFilter{Status: "failed", Limit: 2})
+	if err != nil || len(page) != 2 || page[0].ID != failedIDs[2] || page[1].ID != failedIDs[1] || next == 0 {
+		t.Fatalf("first page: %d posts, next %d, %v", len(page), next, err)
+	}
+	page, next, err = st.Posts(ctx, u.ID, store.PostFilter{Status: "failed", Limit: 2, Cursor: next})
+	if err != nil || len(page) != 1 || page[0].ID != failedIDs[0] || next != 0 {
+		t.Fatalf("second page: %d posts, next %d, %v", len(page), next, err)
+	}
+}
