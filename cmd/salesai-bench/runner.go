@@ -138,7 +138,7 @@ func (r *runner) chaos(ctx context.Context) error {
 	}
 	r.show("chaos", "Chaos", res.Rows(), res)
 	if res.Duplicates > 0 || res.Lost > 0 {
-		return fmt.Errorf("%d duplicates, %d lost", res.Duplicates, res.Lost)
+		return fmt.Errorf("%d duplicates, %d lost; duplicated: %v", res.Duplicates, res.Lost, res.DuplicateSamples)
 	}
 	return nil
 }

@@ -43,6 +43,8 @@ type ChaosResult struct {
 	Retried         int      `json:"targets_retried"`
 	Reconciled      int      `json:"in_doubt_reconciled"`
 	SettledAfterSec float64  `json:"settled_seconds_after_last_due"`
+	// DuplicateSamples names a few duplicated targets: platform, token, count.
+	DuplicateSamples []string `json:"duplicate_samples,omitempty"`
 }
 
 // Chaos schedules targets due within a window, then runs `salesai worker`
@@ -171,9 +173,11 @@ func (r *ChaosResult) killLoop(ctx context.Context, e *Env, o ChaosOptions, logs
 // count compares, for each target, the platform's posts with the database.
 func (r *ChaosResult) count(ctx context.Context, e *Env, plan []string) error {
 	posts := map[int]int{}
+	ids := map[int][]string{}
 	for _, sp := range e.Sim.Posts("") {
 		if i := tokenIn([]byte(sp.Text)); i >= 0 && i < r.Targets && !sp.Deleted {
 			posts[i]++
+			ids[i] = append(ids[i], sp.ID+"@"+sp.CreatedAt.Format("15:04:05.000"))
 		}
 	}
 	for i := range r.Targets {
@@ -182,6 +186,9 @@ func (r *ChaosResult) count(ctx context.Context, e *Env, plan []string) error {
 			r.PublishedOnce++
 		case n > 1:
 			r.Duplicates++
+			if len(r.DuplicateSamples) < 10 {
+				r.DuplicateSamples = append(r.DuplicateSamples, fmt.Sprintf("%s %s: %v", plan[i], token(i), ids[i]))
+			}
 		default:
 			r.Lost++
 		}
