@@ -126,7 +126,7 @@ func calibrate(ctx context.Context, p *poster, platforms []string, targets, inse
 			return time.Time{}, fmt.Errorf("calibrate: %w", err)
 		}
 	}
-	lead := 8*time.Second + per*time.Duration(targets)*3/2/time.Duration(max(1, min(inserters, 2)))
+	lead := 8*time.Second + per*time.Duration(targets)*2/time.Duration(max(1, min(inserters, 2)))
 	return time.Now().Add(lead).Truncate(time.Second).Add(time.Second), nil
 }
 
