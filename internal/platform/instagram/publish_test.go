@@ -3,6 +3,7 @@ package instagram_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -329,5 +330,28 @@ func TestFindPublished(t *testing.T) {
 		if r := e.requests(http.MethodGet, e.graphHost(), "/"+acmeIG+"/media"); len(r) == 0 || !strings.Contains(platformtest.Params(t, r[0]).Get("fields"), "caption") {
 			t.Errorf("fb=%v: media list requests = %+v", fb, r)
 		}
+	}
+}
+
+// An in-doubt post behind more than a page of newer media is still found
+// (a chaos run found it published twice when only 50 were read).
+func TestFindPublishedPagesBack(t *testing.T) {
+	t.Parallel()
+	e := setup(t, options{})
+	a := e.account(t)
+	ctx := context.Background()
+	since := e.clock.Now()
+	first, err := e.c.Publish(ctx, a, platform.Draft{Caption: "The early one", ImageURLs: []string{"https://img.example/f.jpg"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 60 {
+		if _, err := e.c.Publish(ctx, a, platform.Draft{Caption: fmt.Sprintf("Later %d", i), ImageURLs: []string{"https://img.example/f.jpg"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, found, err := e.c.FindPublished(ctx, a, platform.Draft{Caption: "The early one"}, since)
+	if err != nil || !found || got != first {
+		t.Fatalf("got %+v, %v, %v; want %+v", got, found, err, first)
 	}
 }

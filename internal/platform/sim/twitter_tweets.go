@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -140,18 +141,42 @@ func (x *xAPI) handleUserTweets(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	// pagination_token / meta.next_token page back through the timeline
+	// (GET /2/users/{id}/tweets); our tokens are opaque offsets.
+	offset := 0
+	if tok := r.URL.Query().Get("pagination_token"); tok != "" {
+		var err error
+		if offset, err = strconv.Atoi(strings.TrimPrefix(tok, "simpage")); err != nil || !strings.HasPrefix(tok, "simpage") || offset < 0 {
+			xInvalid(w, "The `pagination_token` query parameter value ["+tok+"] is not valid")
+			return
+		}
+	}
 	var data []map[string]string
 	posts := x.s.Posts("twitter")
-	for i := len(posts) - 1; i >= 0 && len(data) < n; i-- {
-		if p := posts[i]; p.AccountID == r.PathValue("id") && !p.Deleted {
+	seen, more := 0, false
+	for i := len(posts) - 1; i >= 0; i-- {
+		p := posts[i]
+		if p.AccountID != r.PathValue("id") || p.Deleted {
+			continue
+		}
+		switch {
+		case seen < offset:
+		case len(data) < n:
 			data = append(data, map[string]string{"id": p.ID, "text": p.Text,
 				"created_at": p.CreatedAt.UTC().Format("2006-01-02T15:04:05.000Z")})
+		default:
+			more = true
 		}
+		seen++
 	}
 	out := map[string]any{"meta": map[string]any{"result_count": len(data)}}
 	if len(data) > 0 { // X leaves data out of an empty page
 		out["data"] = data
-		out["meta"] = map[string]any{"result_count": len(data), "newest_id": data[0]["id"], "oldest_id": data[len(data)-1]["id"]}
+		meta := map[string]any{"result_count": len(data), "newest_id": data[0]["id"], "oldest_id": data[len(data)-1]["id"]}
+		if more {
+			meta["next_token"] = "simpage" + strconv.Itoa(offset+n)
+		}
+		out["meta"] = meta
 	}
 	writeJSON(w, http.StatusOK, out)
 }

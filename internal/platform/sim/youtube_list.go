@@ -90,13 +90,37 @@ func (y *ytAPI) handlePlaylistItems(w http.ResponseWriter, r *http.Request) {
 			"The playlist identified with the request's <code>playlistId</code> parameter cannot be found.")
 		return
 	}
-	var items []map[string]any
-	for _, v := range y.visibleVideos(u) {
-		if v.ChannelID == channel && len(items) < n {
-			items = append(items, ytPlaylistItem(v, len(items), ytParts(q)))
+	// pageToken/nextPageToken page through the list (playlistItems.list
+	// reference); our tokens are opaque offsets.
+	offset := 0
+	if tok := q.Get("pageToken"); tok != "" {
+		if offset, err = strconv.Atoi(strings.TrimPrefix(tok, "SIMPAGE")); err != nil || !strings.HasPrefix(tok, "SIMPAGE") || offset < 0 {
+			googleError(w, http.StatusBadRequest, "youtube.parameter", "invalidPageToken", "The request specifies an invalid page token.")
+			return
 		}
 	}
-	ytList(w, "playlistItemListResponse", items, n)
+	var items []map[string]any
+	seen, more := 0, false
+	for _, v := range y.visibleVideos(u) {
+		if v.ChannelID != channel {
+			continue
+		}
+		switch {
+		case seen < offset:
+		case len(items) < n:
+			items = append(items, ytPlaylistItem(v, seen, ytParts(q)))
+		default:
+			more = true
+		}
+		seen++
+	}
+	if !more {
+		ytList(w, "playlistItemListResponse", items, n)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"kind": "youtube#playlistItemListResponse", "etag": ytETag("pl" + strconv.Itoa(offset)),
+		"nextPageToken": "SIMPAGE" + strconv.Itoa(offset+n),
+		"pageInfo":      map[string]int{"totalResults": seen, "resultsPerPage": n}, "items": items})
 }
 
 // ytPlaylistItem is a playlistItem resource for an uploaded video.

@@ -49,22 +49,38 @@ type tweet struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-// tweetsSince reads the newest 100 posts since since; an in-doubt attempt is
-// minutes old, so one page is enough.
+// tweetsSince reads the posts since since, newest first, paging back
+// (meta.next_token) until they are older than that, up to 10 pages of 100:
+// a burst of posts after an interrupted one must not hide it.
 func (c *Client) tweetsSince(ctx context.Context, au auth, userID string, since time.Time) ([]tweet, error) {
-	q := url.Values{
-		"start_time":   {since.UTC().Truncate(time.Second).Format(time.RFC3339)},
-		"tweet.fields": {"created_at"},
-		"max_results":  {"100"},
+	var all []tweet
+	next := ""
+	for range 10 {
+		q := url.Values{
+			"start_time":   {since.UTC().Truncate(time.Second).Format(time.RFC3339)},
+			"tweet.fields": {"created_at"},
+			"max_results":  {"100"},
+		}
+		if next != "" {
+			q.Set("pagination_token", next)
+		}
+		var out struct {
+			Data []tweet `json:"data"`
+			Meta struct {
+				NextToken string `json:"next_token"`
+			} `json:"meta"`
+		}
+		u := apiBase + "/users/" + url.PathEscape(userID) + "/tweets?" + q.Encode()
+		if err := c.callJSON(ctx, http.MethodGet, u, au, nil, &out, http.StatusOK); err != nil {
+			return nil, err
+		}
+		all = append(all, out.Data...)
+		if out.Meta.NextToken == "" || (len(out.Data) > 0 && out.Data[len(out.Data)-1].CreatedAt.Before(since)) {
+			break
+		}
+		next = out.Meta.NextToken
 	}
-	var out struct {
-		Data []tweet `json:"data"`
-	}
-	u := apiBase + "/users/" + url.PathEscape(userID) + "/tweets?" + q.Encode()
-	if err := c.callJSON(ctx, http.MethodGet, u, au, nil, &out, http.StatusOK); err != nil {
-		return nil, err
-	}
-	return out.Data, nil
+	return all, nil
 }
 
 var (

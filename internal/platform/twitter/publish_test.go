@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -396,5 +397,29 @@ func TestPublish_ImageNotFound(t *testing.T) {
 	platformtest.RequireError(t, err, platform.Permanent, "media_rejected")
 	if n := len(e.requests(http.MethodPost, "api.x.com", "/2/media/upload")); n != 0 {
 		t.Errorf("%d uploads of an image that could not be read, want 0", n)
+	}
+}
+
+// An in-doubt post behind more than a page of newer posts is still found.
+func TestFindPublishedPagesBack(t *testing.T) {
+	t.Parallel()
+	e := setup(t, sim.Options{}, Config{})
+	a := platformtest.Account(e.connect(t, ""))
+	start := e.clock.Now()
+	first, err := e.client.Publish(context.Background(), a, platform.Draft{Caption: "The early one"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 150 {
+		if i%90 == 89 {
+			e.clock.Advance(16 * time.Minute) // X allows 100 posts per 15 min per user
+		}
+		if _, err := e.client.Publish(context.Background(), a, platform.Draft{Caption: fmt.Sprintf("Later %d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, found, err := e.client.FindPublished(context.Background(), a, platform.Draft{Caption: "The early one"}, start)
+	if err != nil || !found || got.PostID != first.PostID {
+		t.Fatalf("got %+v, %v, %v; want %+v", got, found, err, first)
 	}
 }

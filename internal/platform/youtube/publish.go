@@ -19,9 +19,11 @@ const (
 	maxDescBytes   = 5000
 	untitled       = "Untitled video"
 	categoryPeople = "22" // "People & Blogs"; a string, not a number (§5.4)
-	// findPageSize is how many of the newest uploads FindPublished reads: an
-	// in-doubt attempt is minutes old, so its video is near the top.
+	// findPageSize and findMaxPages bound FindPublished's look back through
+	// the uploads, newest first: 50 a page, up to 1,000 (a burst of uploads
+	// after an interrupted one must not hide it).
 	findPageSize = "50"
+	findMaxPages = 20
 	// findSlack widens the FindPublished window for clock skew between us and
 	// YouTube.
 	findSlack = time.Minute
@@ -150,30 +152,45 @@ func (c *Client) FindPublished(ctx context.Context, a platform.Account, d platfo
 	if err != nil {
 		return platform.Result{}, false, err
 	}
-	var out struct {
-		Items []struct {
-			Snippet struct {
-				Title       string    `json:"title"`
-				PublishedAt time.Time `json:"publishedAt"`
-				ResourceID  struct {
-					VideoID string `json:"videoId"`
-				} `json:"resourceId"`
-			} `json:"snippet"`
-		} `json:"items"`
-	}
-	q := url.Values{"part": {"snippet"}, "playlistId": {playlist}, "maxResults": {findPageSize}}
-	if err := c.getJSON(ctx, playlistItemsURL+"?"+q.Encode(), token, "list your channel's videos", &out); err != nil {
-		return platform.Result{}, false, err
-	}
 	want, after := MetadataFor(d.Caption).Title, since.Add(-findSlack)
-	for _, it := range out.Items {
-		sn := it.Snippet
-		same := sn.Title == want || html.UnescapeString(sn.Title) == want
-		if id := sn.ResourceID.VideoID; id != "" && same && !sn.PublishedAt.Before(after) {
-			return platform.Result{PostID: id, Permalink: watchURL + id}, true, nil
+	page := ""
+	// Newest first: page back until the videos are older than the attempt,
+	// however many were uploaded since (a burst must not hide it).
+	for range findMaxPages {
+		var out struct {
+			NextPageToken string `json:"nextPageToken"`
+			Items         []struct {
+				Snippet struct {
+					Title       string    `json:"title"`
+					PublishedAt time.Time `json:"publishedAt"`
+					ResourceID  struct {
+						VideoID string `json:"videoId"`
+					} `json:"resourceId"`
+				} `json:"snippet"`
+			} `json:"items"`
 		}
+		q := url.Values{"part": {"snippet"}, "playlistId": {playlist}, "maxResults": {findPageSize}}
+		if page != "" {
+			q.Set("pageToken", page)
+		}
+		if err := c.getJSON(ctx, playlistItemsURL+"?"+q.Encode(), token, "list your channel's videos", &out); err != nil {
+			return platform.Result{}, false, err
+		}
+		older := false
+		for _, it := range out.Items {
+			sn := it.Snippet
+			same := sn.Title == want || html.UnescapeString(sn.Title) == want
+			if id := sn.ResourceID.VideoID; id != "" && same && !sn.PublishedAt.Before(after) {
+				return platform.Result{PostID: id, Permalink: watchURL + id}, true, nil
+			}
+			older = older || sn.PublishedAt.Before(after)
+		}
+		if older || out.NextPageToken == "" {
+			return platform.Result{}, false, nil
+		}
+		page = out.NextPageToken
 	}
-	return platform.Result{}, false, nil
+	return platform.Result{}, false, errors.New("youtube: more uploads since the attempt than SalesAI can look through")
 }
 
 // uploadsPlaylist is the id of the channel's "uploads" playlist.

@@ -415,3 +415,25 @@ func (c *cutter) RoundTrip(req *http.Request) (*http.Response, error) {
 type failReader struct{}
 
 func (failReader) Read([]byte) (int, error) { return 0, errors.New("connection reset (test)") }
+
+// An in-doubt upload behind more than a page of newer uploads is still found
+// (a chaos run found it uploaded twice when only 50 were read).
+func TestFindPublishedPagesBack(t *testing.T) {
+	t.Parallel()
+	f := setup(t, setupOpts{})
+	a := f.mustAccount(t)
+	first, err := f.client.Publish(context.Background(), a, platform.Draft{Caption: "The early one", VideoURL: f.media.url("sized", 1000)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 60 {
+		d := platform.Draft{Caption: fmt.Sprintf("Later %d", i), VideoURL: f.media.url("sized", 1000)}
+		if _, err := f.client.Publish(context.Background(), a, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, found, err := f.client.FindPublished(context.Background(), a, platform.Draft{Caption: "The early one"}, testNow.Add(-time.Hour))
+	if err != nil || !found || got != first {
+		t.Fatalf("got %+v, %v, %v; want %+v", got, found, err, first)
+	}
+}
