@@ -56,27 +56,46 @@ func (c *Client) FindPublished(ctx context.Context, a platform.Account, d platfo
 	return platform.Result{}, false, nil
 }
 
-// postsSince reads one page (100, newest first) of an edge and keeps the posts
-// created since a time; an in-doubt attempt is minutes old, so that is enough.
+// postsSince reads an edge, newest first, and keeps the posts created since
+// a time, paging back (the after cursor) until the posts are older than
+// that, up to 10 pages of 100: a burst must not hide an in-doubt post.
 func (c *Client) postsSince(ctx context.Context, tok, page, edge string, since time.Time) ([]feedPost, error) {
-	q := url.Values{
-		"fields": {"id,message,created_time,permalink_url"},
-		"since":  {strconv.FormatInt(since.Unix(), 10)},
-		"limit":  {"100"},
-	}
-	var out struct {
-		Data []feedPost `json:"data"`
-	}
-	if err := c.graph.Get(ctx, c.url(page, edge), tok, q, &out); err != nil {
-		return nil, err
-	}
 	var keep []feedPost
-	for _, p := range out.Data {
-		t, err := time.Parse(graphTime, p.CreatedTime)
-		if err == nil && t.Before(since) {
-			continue
+	after := ""
+	for range 10 {
+		q := url.Values{
+			"fields": {"id,message,created_time,permalink_url"},
+			"since":  {strconv.FormatInt(since.Unix(), 10)},
+			"limit":  {"100"},
 		}
-		keep = append(keep, p)
+		if after != "" {
+			q.Set("after", after)
+		}
+		var out struct {
+			Data   []feedPost `json:"data"`
+			Paging struct {
+				Cursors struct {
+					After string `json:"after"`
+				} `json:"cursors"`
+				Next string `json:"next"`
+			} `json:"paging"`
+		}
+		if err := c.graph.Get(ctx, c.url(page, edge), tok, q, &out); err != nil {
+			return nil, err
+		}
+		older := false
+		for _, p := range out.Data {
+			t, err := time.Parse(graphTime, p.CreatedTime)
+			if err == nil && t.Before(since) {
+				older = true
+				continue
+			}
+			keep = append(keep, p)
+		}
+		if older || out.Paging.Next == "" || out.Paging.Cursors.After == "" {
+			break
+		}
+		after = out.Paging.Cursors.After
 	}
 	return keep, nil
 }

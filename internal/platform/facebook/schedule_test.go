@@ -2,6 +2,7 @@ package facebook_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -206,5 +207,27 @@ func TestFindPublishedScheduled(t *testing.T) {
 	}
 	if len(e.requests(http.MethodGet, "/scheduled_posts")) != 1 {
 		t.Error("scheduled_posts was not searched")
+	}
+}
+
+// An in-doubt post behind more than a page of newer posts is still found.
+func TestFindPublishedPagesBack(t *testing.T) {
+	t.Parallel()
+	e := setup(t, nil)
+	a := e.page(t, coffeePage)
+	ctx := context.Background()
+	since := e.clock.Now()
+	first, err := e.c.Publish(ctx, a, platform.Draft{Caption: "The early one"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 150 {
+		if _, err := e.c.Publish(ctx, a, platform.Draft{Caption: fmt.Sprintf("Later %d", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, found, err := e.c.FindPublished(ctx, a, platform.Draft{Caption: "The early one"}, since)
+	if err != nil || !found || got.PostID != first.PostID {
+		t.Fatalf("got %+v, %v, %v; want %+v", got, found, err, first)
 	}
 }
