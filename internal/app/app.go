@@ -116,8 +116,22 @@ func (a *App) Handler() (http.Handler, error) {
 	}
 	if a.Sim != nil {
 		mux.Handle("/sandbox/", http.StripPrefix("/sandbox", a.Sim))
+		// The simulator's control API (recorded requests, faults, revocation)
+		// is for people trying the sandbox, not for anyone on the network.
+		mux.Handle("/sandbox/_sim/", signedIn(api, http.StripPrefix("/sandbox", a.Sim)))
 	}
 	return api, nil
+}
+
+// signedIn lets only SalesAI users (session or API key) through.
+func signedIn(api *httpapi.Server, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if who, err := api.Authenticate(r); err != nil || who == nil {
+			http.Error(w, "Sign in to SalesAI to use the sandbox's control API.", http.StatusUnauthorized)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // Close closes the database.

@@ -25,8 +25,8 @@ func get(t *testing.T, url string) (int, string) {
 func TestSandboxConnectsAndPublishesWithoutAnyApp(t *testing.T) {
 	t.Parallel()
 	s := apptest.MustServer(t, apptest.ServerOptions{Sandbox: true})
-	if code, _ := get(t, s.URL+"/sandbox/_sim/posts"); code != http.StatusOK {
-		t.Fatalf("sandbox control API: %d", code)
+	if code, _ := get(t, s.URL+"/sandbox/_sim/posts"); code != http.StatusUnauthorized {
+		t.Fatalf("sandbox control API without signing in: %d, want 401", code)
 	}
 	c := s.MustSignup(t)
 	accts := c.MustConnect("twitter", "")
@@ -39,8 +39,8 @@ func TestSandboxConnectsAndPublishesWithoutAnyApp(t *testing.T) {
 		c.MustJSON("GET", "/api/social/posts/"+itoa(p.ID), nil, http.StatusOK, &p)
 		return p.Targets[0].Status == "published"
 	})
-	_, posts := get(t, s.URL+"/sandbox/_sim/posts?platform=twitter")
-	if !strings.Contains(posts, "Hello sandbox") {
+	_, posts := c.Do("GET", "/sandbox/_sim/posts?platform=twitter", nil)
+	if !strings.Contains(string(posts), "Hello sandbox") {
 		t.Fatalf("the simulator did not receive the post: %s", posts)
 	}
 	if code, page := get(t, s.URL+"/login"); code != http.StatusOK || !strings.Contains(page, "Sandbox") {
