@@ -66,7 +66,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, workers bool
 	}
 	a := &App{Config: cfg, Log: log, Store: st, Vault: v}
 	if cfg.Sandbox {
-		a.Sim = sim.New(sim.Options{})
+		a.Sim = sim.New(sim.Options{MaxRecorded: 500})
 	}
 	if a.plats, err = buildPlatforms(cfg, log); err != nil {
 		_ = st.Close()

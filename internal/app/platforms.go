@@ -39,16 +39,18 @@ func endpoint(cfg config.Config) string {
 	return cfg.PlatformURL
 }
 
-// withSandboxApps fills missing app credentials with the simulator's, so a
-// sandbox works with no developer app at all.
-func withSandboxApps(cfg config.Config) config.Config {
+// withSandboxApps gives every platform the simulator's app credentials, so a
+// sandbox works with no developer app at all. Real ones are never sent to
+// the simulator (its request log is readable in the sandbox).
+func withSandboxApps(cfg config.Config, log *slog.Logger) config.Config {
 	if !cfg.Sandbox {
 		return cfg
 	}
 	fill := func(a *config.App, p string) {
-		if !a.Configured() {
-			a.ID, a.Secret = sim.SandboxApps[p].ID, social.Secret(sim.SandboxApps[p].Secret)
+		if a.Configured() {
+			log.Warn("sandbox: ignoring the configured app credentials; the sandbox uses its own", "platform", p)
 		}
+		a.ID, a.Secret = sim.SandboxApps[p].ID, social.Secret(sim.SandboxApps[p].Secret)
 	}
 	fill(&cfg.Facebook, "facebook")
 	fill(&cfg.Instagram, "instagram")
@@ -59,7 +61,7 @@ func withSandboxApps(cfg config.Config) config.Config {
 }
 
 func buildPlatforms(cfg config.Config, log *slog.Logger) (*platforms, error) {
-	cfg = withSandboxApps(cfg)
+	cfg = withSandboxApps(cfg, log)
 	rw, err := platform.NewRewriter(endpoint(cfg))
 	if err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -55,7 +56,32 @@ func (s *Sim) handleRequestList(w http.ResponseWriter, r *http.Request) {
 	if reqs == nil {
 		reqs = []Request{}
 	}
+	for i := range reqs {
+		redact(&reqs[i])
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"requests": reqs})
+}
+
+// secretParams are the query parameters the control API never shows: in the
+// sandbox, anyone signed in can read the log, and tokens are everyone's.
+var secretParams = []string{"access_token", "client_secret", "code", "code_verifier", "refresh_token", "fb_exchange_token", "input_token"}
+
+// redact hides credentials in a recorded request shown over the control API
+// (the Go API, Requests(), keeps everything for tests).
+func redact(r *Request) {
+	for _, h := range []string{"Authorization", "Cookie"} {
+		if r.Header.Get(h) != "" {
+			r.Header.Set(h, "[redacted]")
+		}
+	}
+	if q, err := url.ParseQuery(r.Query); err == nil {
+		for _, k := range secretParams {
+			if q.Has(k) {
+				q.Set(k, "[redacted]")
+			}
+		}
+		r.Query = q.Encode()
+	}
 }
 
 func (s *Sim) handleRequestClear(w http.ResponseWriter, r *http.Request) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -315,5 +316,34 @@ func TestControl_ExpireAndRevoke(t *testing.T) {
 	}
 	if code, sub := feed(); code != 190 || sub != 458 {
 		t.Errorf("after revoke: %d/%d, want 190/458", code, sub)
+	}
+}
+
+// The control API hides credentials; the request log stays bounded.
+func TestControlRedactsAndBounds(t *testing.T) {
+	t.Parallel()
+	s := sim.New(sim.Options{MaxRecorded: 3})
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	for i := range 5 {
+		req, _ := http.NewRequest("GET", srv.URL+"/graph.facebook.com/v25.0/me?access_token=SECRET-"+strconv.Itoa(i)+"&fields=id", nil)
+		req.Header.Set("Authorization", "Bearer SECRET-HEADER")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	if n := len(s.Requests()); n != 3 {
+		t.Fatalf("%d requests kept, want the newest 3", n)
+	}
+	resp, err := http.Get(srv.URL + "/_sim/requests")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if strings.Contains(string(b), "SECRET") || !strings.Contains(string(b), "fields=id") {
+		t.Fatalf("control API shows credentials or lost the rest: %s", b)
 	}
 }

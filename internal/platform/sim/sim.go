@@ -49,6 +49,9 @@ type Options struct {
 	// or call when the URL does not answer 2xx with an image. Off (the sandbox,
 	// which has no internet), URLs are only checked to be absolute http(s).
 	FetchMedia bool
+	// MaxRecorded bounds the request log to the newest N requests (0: keep
+	// all, as tests want; the sandbox sets a bound).
+	MaxRecorded int
 	// MediaClient fetches media when FetchMedia is set (default: 10 s timeout).
 	MediaClient *http.Client
 	// InstagramFlatToken makes api.instagram.com/oauth/access_token answer with
@@ -189,6 +192,12 @@ func (s *Sim) record(r *http.Request) {
 	s.mu.Lock()
 	i := s.reqBase + len(s.requests)
 	s.requests = append(s.requests, rec)
+	if over := len(s.requests) - s.opts.MaxRecorded; s.opts.MaxRecorded > 0 && over > 0 {
+		// A bounded log: the sandbox is reachable by anyone, and its memory
+		// must not grow with every request it ever received.
+		s.requests = append(s.requests[:0:0], s.requests[over:]...)
+		s.reqBase += over
+	}
 	s.mu.Unlock()
 	if r.Body == nil {
 		return
