@@ -196,17 +196,30 @@ func (s *Service) requeue(ctx context.Context, tx *sql.Tx, p *social.Post, t *so
 	if err := s.cancelJob(ctx, tx, t.JobID); err != nil {
 		return err
 	}
-	if from != social.TargetScheduled {
+	inDoubt := from == social.TargetFailed && inDoubtCodes[t.ErrorCode] && t.AttemptStartedAt != nil
+	oldNative := t.Mode == social.ModeNative && t.PlatformPostID != ""
+	if from != social.TargetScheduled && !(from == social.TargetFailed && oldNative) {
 		t.PlatformPostID, t.Permalink = "", ""
 	}
 	t.Mode = modeFor(t.Platform, p.ScheduledAt)
+	if oldNative {
+		t.Mode = social.ModeNative // the job takes the old Facebook post back first
+	}
 	t.Status, t.ErrorCode, t.ErrorMessage = social.TargetQueued, "", ""
+	if inDoubt {
+		// The failed attempt may have posted: the new job asks the platform
+		// first (a publishing target is reconciled) instead of posting again.
+		t.Status = social.TargetPublishing
+	}
 	var err error
 	if t.JobID, err = s.enqueue(ctx, tx, p, t); err != nil {
 		return err
 	}
 	return s.mustUpdate(ctx, tx, t, from)
 }
+
+// inDoubtCodes are failures after which the post may exist on the platform.
+var inDoubtCodes = map[string]bool{"platform_unreachable": true, "outcome_unknown": true}
 
 // cancelJob cancels a River job if it has not run; a finished or missing job
 // is fine.

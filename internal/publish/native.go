@@ -35,17 +35,30 @@ func (s *Service) scheduleNative(ctx context.Context, wk *work) error {
 		}
 		if old := t.PlatformPostID; old != "" {
 			if err := ns.Unschedule(callCtx, a, old); err != nil {
+				var pe *platform.Error
+				if errors.As(err, &pe) && pe.Code == "already_published" {
+					return platform.Result{PostID: old}, errLiveAlready // it went live after all
+				}
 				return platform.Result{}, err
 			}
 			t.PlatformPostID = "" // gone; a crash from here on is reconciled by the Finder
 		}
 		return ns.Schedule(callCtx, a, draftOf(wk.post))
 	})
-	if err != nil {
+	switch {
+	case errors.Is(err, errLiveAlready):
+		return s.recordPublished(ctx, t, platform.Result{PostID: res.PostID, Permalink: facebookPermalink(res.PostID)})
+	case err != nil:
 		return s.failAttempt(ctx, wk, err)
 	}
 	return s.recordScheduled(ctx, wk, res)
 }
+
+// errLiveAlready: the post being replaced had already gone live.
+var errLiveAlready = errors.New("the scheduled post is already live")
+
+// facebookPermalink is a post's address when Facebook gave none.
+func facebookPermalink(postID string) string { return "https://www.facebook.com/" + postID }
 
 // recordScheduled stores Facebook's id for a scheduled post and queues its
 // confirmation, in one transaction.

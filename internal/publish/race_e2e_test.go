@@ -92,3 +92,25 @@ func TestCancelRacingNativeScheduleStaysConsistent(t *testing.T) {
 		t.Fatal("canceled post still live on Facebook")
 	}
 }
+
+// Retrying a target whose last attempt ended in doubt asks the platform
+// first: the post that did go out is recorded, not published again.
+func TestRetryAfterUnknownOutcomeReconciles(t *testing.T) {
+	t.Parallel()
+	s := apptest.MustServer(t, apptest.ServerOptions{})
+	c := s.MustSignup(t)
+	x := c.MustConnect("twitter", "")[0].ID
+	var p httpapi.PostJSON
+	c.MustJSON("POST", "/api/social/posts", map[string]any{"account_ids": []int64{x}, "caption": "Did it go?"}, http.StatusCreated, &p)
+	p = waitTarget(t, c, p.ID, "publish", func(tg httpapi.TargetJSON) bool { return tg.Status == "published" })
+	// As if the answer had been lost on the last attempt.
+	if _, err := s.Store.DB().Exec(`UPDATE post_targets SET status = 'failed', error_code = 'platform_unreachable',
+		platform_post_id = '', permalink = '' WHERE id = $1`, p.Targets[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	c.MustJSON("POST", "/api/social/posts/"+itoa(p.ID)+"/retry", nil, http.StatusOK, &p)
+	p = waitTarget(t, c, p.ID, "the retry to settle", func(tg httpapi.TargetJSON) bool { return tg.Status == "published" })
+	if p.Targets[0].PlatformPostID == "" || countPosts(s, "twitter", "Did it go?") != 1 {
+		t.Fatalf("target %+v; %d tweets, want 1", p.Targets[0], countPosts(s, "twitter", "Did it go?"))
+	}
+}
