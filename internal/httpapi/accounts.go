@@ -236,6 +236,21 @@ func (s *Server) handleAccountPatch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in.apply(a)
+	if in.onlyProfile() {
+		// The on/off switch and the name touch nothing else, so a token
+		// refreshed meanwhile is not written back over.
+		if a.Name == "" || len(a.Name) > 200 {
+			s.writeProblems(w, r, "invalid_account", social.Problems{{Field: "account_name", Code: "invalid_account_name",
+				Message: "Enter the name or handle you want to see in SalesAI (up to 200 characters)."}})
+			return
+		}
+		if err := s.store.SetAccountProfile(r.Context(), a.UserID, a.ID, a.Name, a.Enabled); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, AccountView(a))
+		return
+	}
 	if probs := checkAccount(a); len(probs) > 0 && (a.Auth == social.AuthManual || in.touchesIdentity()) {
 		s.writeProblems(w, r, "invalid_account", probs)
 		return
@@ -245,6 +260,13 @@ func (s *Server) handleAccountPatch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, AccountView(a))
+}
+
+// onlyProfile reports whether a PATCH changes nothing but the name and the
+// on/off switch.
+func (in *accountInput) onlyProfile() bool {
+	return in.AccessToken == nil && in.AccessTokenSecret == nil && in.OAuth1AccessToken == nil && in.RefreshToken == nil &&
+		in.ClientID == nil && in.ClientSecret == nil && in.ConsumerKey == nil && in.ConsumerSecret == nil && in.PlatformAccountID == nil
 }
 
 // touchesIdentity reports whether a PATCH edits what an OAuth account's

@@ -420,14 +420,8 @@ func (s *Service) Deauthorize(ctx context.Context, platforms []social.Platform, 
 		return 0, err
 	}
 	for _, a := range accts {
-		a.Status = social.StatusNeedsReconnect
-		a.Credentials = social.Credentials{}
-		a.TokenExpiresAt = nil
-		a.LastError = a.Platform.Title() + " access was removed from the platform's settings; reconnect to post again."
-		if err := s.store.SaveTokens(ctx, a); err != nil {
-			return 0, err
-		}
-		if err := s.store.SetAccountEnabled(ctx, a.ID, false); err != nil {
+		msg := a.Platform.Title() + " access was removed from the platform's settings; reconnect to post again."
+		if err := s.store.EraseCredentials(ctx, a, msg); err != nil {
 			return 0, err
 		}
 	}

@@ -329,19 +329,49 @@ func (s *Store) Reseal(ctx context.Context, needs func(sealed string) bool) (int
 	return n, nil
 }
 
-// SaveTokens writes only an account's credentials, token expiry, status and
-// last error — what a refresh or a platform's deauthorization changes — so
-// a user's concurrent edit of its name or on/off switch is not undone.
+// SaveTokens writes what a refresh or a platform's deauthorization changes
+// — the access and refresh tokens, token expiry, status and last error —
+// merged into the credentials as they are now, inside one transaction, so
+// credentials a user saved meanwhile (say OAuth1 keys) and their name or
+// on/off switch are not undone.
 func (s *Store) SaveTokens(ctx context.Context, a *social.Account) error {
-	a.UpdatedAt = s.now().UTC()
-	sealed, err := s.sealCredentials(a)
+	return s.InTx(ctx, func(tx *sql.Tx) error {
+		cur, err := s.scanAccount(tx.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM social_accounts WHERE id = $1`, a.ID))
+		if err != nil {
+			return err
+		}
+		cur.Credentials.AccessToken, cur.Credentials.RefreshToken = a.Credentials.AccessToken, a.Credentials.RefreshToken
+		cur.UpdatedAt = s.now().UTC()
+		sealed, err := s.sealCredentials(cur)
+		if err != nil {
+			return fmt.Errorf("save tokens of account %d: %w", a.ID, err)
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE social_accounts SET credentials = $1, token_expires_at = $2, status = $3,
+			last_error = $4, updated_at = $5 WHERE id = $6`, sealed, msPtr(a.TokenExpiresAt), a.Status, a.LastError, ms(cur.UpdatedAt), a.ID)
+		return err
+	})
+}
+
+// EraseCredentials removes every credential of an account (a platform
+// deauthorized us) and marks it, in one statement.
+func (s *Store) EraseCredentials(ctx context.Context, a *social.Account, lastError string) error {
+	empty := *a
+	empty.Credentials = social.Credentials{}
+	sealed, err := s.sealCredentials(&empty)
 	if err != nil {
-		return fmt.Errorf("save tokens of account %d: %w", a.ID, err)
+		return err
 	}
-	res, err := s.db.ExecContext(ctx, `UPDATE social_accounts SET credentials = $1, token_expires_at = $2, status = $3,
-		last_error = $4, updated_at = $5 WHERE id = $6`, sealed, msPtr(a.TokenExpiresAt), a.Status, a.LastError, ms(a.UpdatedAt), a.ID)
+	_, err = s.db.ExecContext(ctx, `UPDATE social_accounts SET credentials = $1, token_expires_at = NULL, status = $2, enabled = $3,
+		last_error = $4, updated_at = $5 WHERE id = $6`, sealed, social.StatusNeedsReconnect, false, lastError, ms(s.now()), a.ID)
+	return err
+}
+
+// SetAccountProfile changes only an account's name and on/off switch.
+func (s *Store) SetAccountProfile(ctx context.Context, userID, id int64, name string, enabled bool) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE social_accounts SET name = $1, enabled = $2, updated_at = $3 WHERE id = $4 AND user_id = $5`,
+		name, enabled, ms(s.now()), id, userID)
 	if err != nil {
-		return fmt.Errorf("save tokens of account %d: %w", a.ID, err)
+		return fmt.Errorf("update account %d: %w", id, err)
 	}
 	return mustAffect(res)
 }
