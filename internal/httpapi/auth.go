@@ -9,8 +9,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/mail"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -62,8 +64,14 @@ const (
 	argonKeyLen  = 32
 )
 
+// hashing bounds concurrent argon2id runs (19 MiB each), so a flood of
+// sign-ups or sign-ins cannot exhaust memory; the rest wait their turn.
+var hashing = make(chan struct{}, 2*runtime.GOMAXPROCS(0))
+
 // HashPassword returns an encoded argon2id hash.
 func HashPassword(pw string) string {
+	hashing <- struct{}{}
+	defer func() { <-hashing }()
 	salt := make([]byte, 16)
 	_, _ = rand.Read(salt)
 	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
@@ -86,6 +94,8 @@ func checkPassword(encoded, pw string) bool {
 	if err1 != nil || err2 != nil {
 		return false
 	}
+	hashing <- struct{}{}
+	defer func() { <-hashing }()
 	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
@@ -118,6 +128,10 @@ func (s *Server) handleSignup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.Email = strings.TrimSpace(c.Email)
+	if !s.signups.allow(clientIP(r), s.now()) {
+		s.writeError(w, r, social.Errorf(social.TooMany, "too_many_attempts", "Too many sign-ups from this network. Wait a minute, then try again."))
+		return
+	}
 	if err := CheckCredentials(c.Email, c.Password); err != nil {
 		s.writeError(w, r, err)
 		return
@@ -335,4 +349,15 @@ func pathID(r *http.Request) (int64, error) {
 		return 0, social.ErrNotFound
 	}
 	return id, nil
+}
+
+// clientIP is the request's remote address without the port (the sign-up
+// throttle's key; behind a proxy this is the proxy, which still bounds the
+// total rate).
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }

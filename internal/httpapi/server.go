@@ -55,6 +55,7 @@ type Server struct {
 	requests  *prometheus.CounterVec
 	apiRoutes []string
 	logins    *loginThrottle
+	signups   *loginThrottle
 }
 
 // New returns a Server with every route registered.
@@ -70,7 +71,7 @@ func New(cfg Config) *Server {
 		cfg.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
 	s := &Server{cfg: cfg, store: cfg.Store, pub: cfg.Publish, log: cfg.Logger, now: cfg.Now, mux: http.NewServeMux(), reg: cfg.Registry,
-		logins: newLoginThrottle()}
+		logins: newLoginThrottle(), signups: newLoginThrottle()}
 	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "salesai_http_requests_total", Help: "HTTP requests by route pattern and status.",
 	}, []string{"route", "status"})
