@@ -69,6 +69,9 @@ func loadConfig(name string, args []string, getenv func(string) string, stderr i
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected argument %q (see salesai --help)", fs.Arg(0))
 	}
+	if getenv("SALESAI_PUBLIC_URL") == "" {
+		cfg.PublicURL = config.DefaultPublicURL(cfg.Addr) // --addr moves it too
+	}
 	return cfg, nil
 }
 

@@ -13,7 +13,7 @@ func TestFlagsOverrideEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !cfg.Sandbox || cfg.Addr != "127.0.0.1:9" || cfg.DataDir != "/flag" {
+	if !cfg.Sandbox || cfg.Addr != "127.0.0.1:9" || cfg.DataDir != "/flag" || cfg.PublicURL.String() != "http://localhost:9" {
 		t.Fatalf("flags ignored: sandbox=%v addr=%q data=%q", cfg.Sandbox, cfg.Addr, cfg.DataDir)
 	}
 	cfg, err = loadConfig("serve", nil, func(k string) string { return env[k] }, io.Discard, nil)

@@ -5,6 +5,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"strconv"
 	"strings"
@@ -60,7 +61,7 @@ var Vars = []Var{
 	{"DATABASE_URL", "SQLite in the data dir", "postgres://user:pass@host/db selects PostgreSQL (data and queue)"},
 	{"SALESAI_SECRET_KEY", "generated into the data dir", "base64 of 32 random bytes sealing stored credentials (openssl rand -base64 32)"},
 	{"SALESAI_SECRET_KEY_OLD", "", "the previous key, while `salesai rotate-key` re-seals credentials"},
-	{"SALESAI_PUBLIC_URL", "http://localhost:8080", "public base URL: OAuth redirect URIs and links (https enables Secure cookies)"},
+	{"SALESAI_PUBLIC_URL", "http://localhost:<port of SALESAI_ADDR>", "public base URL: OAuth redirect URIs and links (https enables Secure cookies)"},
 	{"SALESAI_PLATFORM_ENDPOINT", "", "reroute every platform API call to this base URL (tests, outside checkers)"},
 	{"SALESAI_SANDBOX", "", "1: mount the built-in platform simulator under /sandbox/ and publish there"},
 	{"SALESAI_ALLOW_PRIVATE_MEDIA", "", "1: media downloads may reach loopback/private addresses (tests only)"},
@@ -108,7 +109,7 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.JobTimeout, err = duration(getenv, "SALESAI_JOB_TIMEOUT", 10*time.Minute); err != nil {
 		errs = append(errs, err)
 	}
-	if c.PublicURL, err = publicURL(or(getenv("SALESAI_PUBLIC_URL"), "http://localhost:8080")); err != nil {
+	if c.PublicURL, err = publicURL(or(getenv("SALESAI_PUBLIC_URL"), defaultPublicURL(c.Addr))); err != nil {
 		errs = append(errs, err)
 	}
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
@@ -167,6 +168,21 @@ func positive(getenv func(string) string, name string, def int) (int, error) {
 		return 0, fmt.Errorf("%s must be a whole number from 1 to 10000, not %q", name, v)
 	}
 	return n, nil
+}
+
+// DefaultPublicURL is the public URL when SALESAI_PUBLIC_URL is unset:
+// http://localhost:<port of addr>, so setting only the port (variable or
+// flag) keeps OAuth redirects and the sandbox pointing at this server.
+func DefaultPublicURL(addr string) *url.URL {
+	u, _ := url.Parse(defaultPublicURL(addr))
+	return u
+}
+
+func defaultPublicURL(addr string) string {
+	if _, port, err := net.SplitHostPort(addr); err == nil && port != "" && port != "0" {
+		return "http://localhost:" + port
+	}
+	return "http://localhost:8080"
 }
 
 func duration(getenv func(string) string, name string, def time.Duration) (time.Duration, error) {

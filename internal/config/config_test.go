@@ -69,3 +69,15 @@ func TestLoad_Errors(t *testing.T) {
 		})
 	}
 }
+
+func TestPublicURLFollowsThePort(t *testing.T) {
+	t.Parallel()
+	c, err := Load(env(map[string]string{"SALESAI_ADDR": ":9090"}))
+	if err != nil || c.PublicURL.String() != "http://localhost:9090" {
+		t.Fatalf("public URL = %v, %v; want http://localhost:9090", c.PublicURL, err)
+	}
+	c, err = Load(env(map[string]string{"SALESAI_ADDR": ":9090", "SALESAI_PUBLIC_URL": "https://salesai.example.com"}))
+	if err != nil || c.PublicURL.String() != "https://salesai.example.com" {
+		t.Fatalf("explicit public URL = %v, %v", c.PublicURL, err)
+	}
+}
