@@ -250,3 +250,26 @@ func TestLoginIsThrottledPerEmail(t *testing.T) {
 		t.Fatalf("other user's login: %d", resp.StatusCode)
 	}
 }
+
+func TestPostInputBounds(t *testing.T) {
+	t.Parallel()
+	s := apptest.MustServer(t, apptest.ServerOptions{NoWorker: true})
+	c := s.MustSignup(t)
+	ids := make([]int64, 51)
+	for i := range ids {
+		ids[i] = int64(i + 1)
+	}
+	resp, body := c.Do("POST", "/api/social/posts", map[string]any{"account_ids": ids, "caption": "x"})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(body), "too_many_accounts") {
+		t.Fatalf("51 accounts: %d %s", resp.StatusCode, truncate(body))
+	}
+	resp, body = c.Do("GET", "/api/social/posts?status=bogus", nil)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "invalid_query") {
+		t.Fatalf("unknown status filter: %d %s", resp.StatusCode, body)
+	}
+	for _, q := range []string{"?limit=0", "?limit=x", "?cursor=x", "?from=yesterday", "?account_id=me"} {
+		if resp, _ := c.Do("GET", "/api/social/posts"+q, nil); resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("GET /api/social/posts%s: %d, want 400", q, resp.StatusCode)
+		}
+	}
+}

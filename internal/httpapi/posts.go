@@ -67,6 +67,11 @@ func PostView(p *social.Post) PostJSON {
 	return v
 }
 
+// knownStatus are the values the status filter takes: post statuses
+// (social.Post.Status) and target statuses.
+var knownStatus = map[string]bool{"scheduled": true, "publishing": true, "published": true, "partially_failed": true,
+	"failed": true, "canceled": true, "queued": true}
+
 type postInput struct {
 	AccountIDs  []int64    `json:"account_ids"`
 	Caption     string     `json:"caption"`
@@ -118,6 +123,10 @@ func (s *Server) handlePostList(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, social.Errorf(social.Invalid, "invalid_query", "The %s parameter must be %s.", field, what))
 	}
 	f.Status = q.Get("status")
+	if f.Status != "" && !knownStatus[f.Status] {
+		bad("status", "a post status (scheduled, publishing, published, partially_failed, failed, canceled) or a target status (queued)")
+		return
+	}
 	if v := q.Get("account_id"); v != "" {
 		if f.AccountID, err = strconv.ParseInt(v, 10, 64); err != nil {
 			bad("account_id", "an account id")

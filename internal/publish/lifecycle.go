@@ -27,7 +27,7 @@ var errPublished = social.Errorf(social.Conflict, "already_published",
 // errBusy answers an action on a post while one of its targets is being
 // handed to its platform right now.
 var errBusy = social.Errorf(social.Conflict, "publishing_now",
-	"Part of this post is being published right now. Wait a few seconds, then look again.")
+	"Part of this post is being published right now, or SalesAI is checking with the platform whether an interrupted attempt went through. Wait until its status changes, then try again.")
 
 // Update changes a post while nothing of it was published: queued targets get
 // a new job for the new time or content; natively scheduled ones are moved

@@ -88,6 +88,9 @@ func (s *Service) PeriodicJobs() []*river.PeriodicJob {
 	}
 }
 
+// maxAccountsPerPost bounds one compose (each account is a target and a job).
+const maxAccountsPerPost = 50
+
 // Input is a composed post as the API receives it.
 type Input struct {
 	AccountIDs  []int64
@@ -123,6 +126,10 @@ func compose(in Input) social.Compose {
 }
 
 func (s *Service) selected(ctx context.Context, userID int64, ids []int64) ([]social.Selected, error) {
+	if len(ids) > maxAccountsPerPost {
+		return nil, social.Problems{{Field: "account_ids", Code: "too_many_accounts",
+			Message: fmt.Sprintf("Choose at most %d accounts for one post.", maxAccountsPerPost)}}
+	}
 	out := make([]social.Selected, 0, len(ids))
 	seen := map[int64]bool{}
 	for _, id := range ids {
