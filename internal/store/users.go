@@ -145,14 +145,18 @@ func (s *Store) APIKeys(ctx context.Context, userID int64) ([]APIKey, error) {
 	return keys, rows.Err()
 }
 
-// UserByAPIKeyHash authenticates a bearer key and notes its use.
+// UserByAPIKeyHash authenticates a bearer key and notes its use, at most
+// once a minute (a write per request would contend with SQLite's one writer).
 func (s *Store) UserByAPIKeyHash(ctx context.Context, hash string) (int64, int64, error) {
 	var keyID, userID int64
-	err := s.db.QueryRowContext(ctx, `SELECT id, user_id FROM api_keys WHERE key_hash = $1`, hash).Scan(&keyID, &userID)
+	var used sql.NullInt64
+	err := s.db.QueryRowContext(ctx, `SELECT id, user_id, last_used_at FROM api_keys WHERE key_hash = $1`, hash).Scan(&keyID, &userID, &used)
 	if err != nil {
 		return 0, 0, notFound(err)
 	}
-	_, _ = s.db.ExecContext(ctx, `UPDATE api_keys SET last_used_at = $1 WHERE id = $2`, ms(s.now()), keyID)
+	if now := ms(s.now()); !used.Valid || now-used.Int64 > 60_000 {
+		_, _ = s.db.ExecContext(ctx, `UPDATE api_keys SET last_used_at = $1 WHERE id = $2`, now, keyID)
+	}
 	return keyID, userID, nil
 }
 
