@@ -80,6 +80,9 @@ func New(cfg Config) *Server {
 	return s
 }
 
+// PublicURL is the configured public base URL (SALESAI_PUBLIC_URL).
+func (s *Server) PublicURL() string { return s.cfg.PublicURL }
+
 // Mux is the router, so the web UI and the sandbox can add their routes.
 func (s *Server) Mux() *http.ServeMux { return s.mux }
 

@@ -51,8 +51,8 @@ func (s *site) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", s.handleRoot)
 	mux.HandleFunc("GET /signup", s.handleAuthPage("signup", "Create your account"))
 	mux.HandleFunc("GET /login", s.handleAuthPage("login", "Sign in"))
-	mux.HandleFunc("POST /signup", sameOrigin(s.handleSignupForm))
-	mux.HandleFunc("POST /login", sameOrigin(s.handleLoginForm))
+	mux.HandleFunc("POST /signup", s.sameOrigin(s.handleSignupForm))
+	mux.HandleFunc("POST /login", s.sameOrigin(s.handleLoginForm))
 	mux.HandleFunc("POST /logout", s.handleLogout)
 	mux.HandleFunc("GET /accounts", s.signedIn("accounts", "Accounts", s.accountsData))
 	mux.HandleFunc("GET /keys", s.signedIn("keys", "API keys", s.keysData))
@@ -232,12 +232,16 @@ func (s *site) handleSignupForm(w http.ResponseWriter, r *http.Request) {
 // forms set a session cookie, so they carry no session CSRF token; without
 // this check another site could sign a visitor into the attacker's account
 // (login CSRF) and collect the tokens of the accounts they then connect.
-func sameOrigin(next http.HandlerFunc) http.HandlerFunc {
+func (s *site) sameOrigin(next http.HandlerFunc) http.HandlerFunc {
+	public := ""
+	if u, err := url.Parse(s.cfg.API.PublicURL()); err == nil {
+		public = u.Host // behind a proxy that rewrites Host, the public host is ours too
+	}
 	return func(w http.ResponseWriter, r *http.Request) {
 		site := r.Header.Get("Sec-Fetch-Site")
 		origin := r.Header.Get("Origin")
 		crossSite := (site != "" && site != "same-origin" && site != "none") ||
-			(origin != "" && origin != "null" && !sameHost(origin, r.Host))
+			(origin != "" && origin != "null" && !sameHost(origin, r.Host) && !sameHost(origin, public))
 		if crossSite || origin == "null" {
 			http.Error(w, "This form must be sent from the SalesAI page itself. Open SalesAI and sign in there.", http.StatusForbidden)
 			return

@@ -683,7 +683,7 @@
         el('span', { class: `badge ${cls}`, 'data-target-status': t.status }, targetLabel(t))));
     if (t.status === 'published') {
       const when = t.published_at ? ` ${fmtLocal(t.published_at)}` : '';
-      body.append(el('p', {}, `Published${when}. `, t.permalink ? el('a', { href: t.permalink, target: '_blank', rel: 'noopener noreferrer' }, `View on ${TITLES[t.platform]}`) : ''));
+      body.append(el('p', {}, `Published${when}. `, /^https:\/\//.test(t.permalink || '') ? el('a', { href: t.permalink, target: '_blank', rel: 'noopener noreferrer' }, `View on ${TITLES[t.platform]}`) : ''));
     }
     if (t.error) {
       const prefix = t.status === 'failed' ? '' : 'Last attempt: ';
