@@ -51,7 +51,27 @@ func (s *Service) scheduleNative(ctx context.Context, wk *work) error {
 	case err != nil:
 		return s.failAttempt(ctx, wk, err)
 	}
+	if _, aerr := s.store.AccountByID(ctx, wk.account.ID); errors.Is(aerr, social.ErrNotFound) {
+		// The account was deleted while Facebook was scheduling the post:
+		// take it back, so nothing goes out for an account the user removed.
+		s.takeBack(ctx, wk, res.PostID)
+		return nil
+	}
 	return s.recordScheduled(ctx, wk, res)
+}
+
+// takeBack unschedules a post that was scheduled for a deleted account.
+func (s *Service) takeBack(ctx context.Context, wk *work, postID string) {
+	c, err := s.client(wk.target.Platform)
+	if ns, ok := c.(platform.NativeScheduler); err == nil && ok {
+		err = ns.Unschedule(context.WithoutCancel(ctx), asAccount(wk.account), postID)
+	}
+	if err != nil {
+		s.log.Error("could not take back a post scheduled for a deleted account", "target_id", wk.target.ID, "error", err)
+	}
+	t := wk.target
+	t.Status, t.ErrorCode, t.ErrorMessage = social.TargetCanceled, "account_deleted", "The account was removed before this was published."
+	_, _ = s.store.UpdateTarget(context.WithoutCancel(ctx), t)
 }
 
 // errLiveAlready: the post being replaced had already gone live.

@@ -114,3 +114,22 @@ func TestRetryAfterUnknownOutcomeReconciles(t *testing.T) {
 		t.Fatalf("target %+v; %d tweets, want 1", p.Targets[0], countPosts(s, "twitter", "Did it go?"))
 	}
 }
+
+// Deleting an account while Facebook schedules one of its posts takes the
+// post back: nothing goes out for an account the user removed.
+func TestDeleteAccountRacingNativeScheduleTakesItBack(t *testing.T) {
+	t.Parallel()
+	s := apptest.MustServer(t, apptest.ServerOptions{})
+	c := s.MustSignup(t)
+	page := c.MustConnect("facebook", "")[0]
+	s.Sim.InjectFault(sim.Fault{Path: "/graph.facebook.com/", Method: "POST", Kind: sim.FaultLatency, Latency: 2 * time.Second, Times: 1})
+	var p httpapi.PostJSON
+	c.MustJSON("POST", "/api/social/posts", map[string]any{"account_ids": []int64{page.ID}, "caption": "Orphan",
+		"scheduled_at": time.Now().Add(time.Hour).UTC().Format(time.RFC3339)}, http.StatusCreated, &p)
+	waitTarget(t, c, p.ID, "the worker to claim the target", func(tg httpapi.TargetJSON) bool { return tg.Status == "publishing" })
+	c.MustJSON("DELETE", "/api/social/accounts/"+itoa(page.ID), nil, http.StatusNoContent, nil)
+	p = waitTarget(t, c, p.ID, "the post to be taken back", func(tg httpapi.TargetJSON) bool { return tg.Status == "canceled" })
+	if sp := simPost(s, "facebook", "Orphan"); sp == nil || !sp.Deleted {
+		t.Fatalf("facebook still has %+v", sp)
+	}
+}
