@@ -108,6 +108,7 @@ func (a *App) Handler() (http.Handler, error) {
 		Store: a.Store, Publish: a.Publish, Connectors: plats.connectors, NotConfigured: plats.missing,
 		MetaSecrets: plats.metaSecrets, RewriteConsent: plats.rewriteConsent,
 		PublicURL: a.Config.PublicURL.String(), SecureCookies: a.Config.SecureCookies(), Logger: a.Log, Registry: a.Registry,
+		MetricsToken: a.Config.MetricsToken.Reveal(),
 	})
 	a.API = api
 	mux := api.Mux()

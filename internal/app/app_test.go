@@ -73,3 +73,21 @@ func TestMetricsCountPublishedTargets(t *testing.T) {
 			strings.Contains(m, `salesai_http_requests_total{route="POST /api/social/posts",status="201"} 1`)
 	})
 }
+
+func TestMetricsToken(t *testing.T) {
+	t.Parallel()
+	s := apptest.MustServer(t, apptest.ServerOptions{NoWorker: true, Env: map[string]string{"SALESAI_METRICS_TOKEN": "m-token-123"}})
+	if code, _ := get(t, s.URL+"/metrics"); code != http.StatusUnauthorized {
+		t.Fatalf("/metrics without the token: %d", code)
+	}
+	req, _ := http.NewRequest("GET", s.URL+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer m-token-123")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("/metrics with the token: %d", resp.StatusCode)
+	}
+}

@@ -28,6 +28,8 @@ type Config struct {
 	JobTimeout   time.Duration
 	SecretKey    social.Secret // SALESAI_SECRET_KEY; empty: a key file in DataDir
 	SecretKeyOld social.Secret // SALESAI_SECRET_KEY_OLD, during rotation
+	// MetricsToken, when set, is the bearer token /metrics requires.
+	MetricsToken social.Secret
 
 	Facebook  App
 	Instagram App
@@ -66,6 +68,7 @@ var Vars = []Var{
 	{"SALESAI_SANDBOX", "", "1: mount the built-in platform simulator under /sandbox/ and publish there"},
 	{"SALESAI_ALLOW_PRIVATE_MEDIA", "", "1: media downloads may reach loopback/private addresses (tests only)"},
 	{"SALESAI_WORKERS", "20", "concurrent publish jobs per process"},
+	{"SALESAI_METRICS_TOKEN", "", "when set, /metrics answers only requests with Authorization: Bearer <this token>"},
 	{"SALESAI_JOB_TIMEOUT", "10m", "longest a single publish (e.g. a big YouTube upload) may run; a job of a crashed process is retried soon after this"},
 	{"FACEBOOK_APP_ID, FACEBOOK_APP_SECRET", "", "Meta app for Facebook Login (and Instagram when INSTAGRAM_ENABLE_FB_LOGIN=1)"},
 	{"INSTAGRAM_APP_ID, INSTAGRAM_APP_SECRET", "", "Instagram app for Instagram Login; the secret also verifies Meta callbacks"},
@@ -91,6 +94,7 @@ func Load(getenv func(string) string) (Config, error) {
 		TwitterRedirectURI: getenv("TWITTER_REDIRECT_URI"),
 		SecretKey:          social.Secret(getenv("SALESAI_SECRET_KEY")),
 		SecretKeyOld:       social.Secret(getenv("SALESAI_SECRET_KEY_OLD")),
+		MetricsToken:       social.Secret(strings.TrimSpace(getenv("SALESAI_METRICS_TOKEN"))),
 	}
 	var errs []error
 	var err error

@@ -4,6 +4,7 @@ package httpapi
 
 import (
 	"context"
+	"crypto/subtle"
 	_ "embed"
 	"log/slog"
 	"net/http"
@@ -39,7 +40,9 @@ type Config struct {
 	SecureCookies  bool
 	Logger         *slog.Logger
 	Registry       *prometheus.Registry // nil: a new one
-	Now            func() time.Time
+	// MetricsToken, when set, is the bearer token /metrics requires.
+	MetricsToken string
+	Now          func() time.Time
 }
 
 // Server serves the API.
@@ -124,9 +127,24 @@ func (s *Server) routes() {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	s.mux.HandleFunc("GET /readyz", s.handleReady)
-	s.mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
+	s.mux.Handle("GET /metrics", s.metricsGuard(promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})))
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, social.Errorf(social.NotFound, "not_found", "There is no API endpoint %s %s.", r.Method, r.URL.Path))
+	})
+}
+
+// metricsGuard requires the metrics token when one is configured.
+func (s *Server) metricsGuard(next http.Handler) http.Handler {
+	if s.cfg.MetricsToken == "" {
+		return next
+	}
+	want := []byte("Bearer " + s.cfg.MetricsToken)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), want) != 1 {
+			s.writeError(w, r, social.Errorf(social.Unauthorized, "unauthenticated", "Send the metrics token as Authorization: Bearer <SALESAI_METRICS_TOKEN>."))
+			return
+		}
+		next.ServeHTTP(w, r)
 	})
 }
 
