@@ -567,42 +567,31 @@
   // --- posts ------------------------------------------------------------------
 
   const PENDING = ['queued', 'scheduled', 'publishing'];
+  const PAGE = 50; // posts per "Load older posts"
+  const POLL_MIN = 3000;
+  const POLL_MAX = 30000;
+  const POLL_BATCH = 10; // posts refreshed per poll
 
+  // The posts page keeps every post it has seen in view.known (id → post).
+  // The list shows view.listed: the newest pages, every pending post and any
+  // post opened from the calendar. The calendar shows the known posts of its
+  // range, which it fetches completely whenever the range changes.
   function initPosts() {
     let accounts = {};
     try {
       for (const a of JSON.parse($('#accounts-data').textContent) || []) accounts[a.id] = a;
     } catch (e) { accounts = {}; }
-    const view = { posts: [], month: startOfMonth(new Date()), week: startOfWeek(new Date()), statuses: new Map(), timer: 0, mode: 'list', accounts };
-
-    const load = async () => {
-      clearTimeout(view.timer);
-      try {
-        const res = await api('GET', '/api/social/posts?limit=200');
-        view.posts = res.posts || [];
-        showError($('#posts-error'), '');
-        announceChanges(view);
-        renderPostLists(view, accounts, load);
-        renderCalendar(view);
-      } catch (e) {
-        showError($('#posts-error'), `Could not load posts: ${e.message}`);
-      }
-      $('#posts-loading').hidden = true;
-      // Poll fast while something is about to change, slowly while posts wait.
-      const soon = Date.now() + 60000;
-      const busy = view.posts.some((p) => p.targets.some((t) => t.status === 'publishing' ||
-        (t.status === 'queued' && (!p.scheduled_at || new Date(p.scheduled_at) <= soon))));
-      const pending = view.posts.some((p) => p.targets.some((t) => PENDING.includes(t.status)));
-      if (pending) view.timer = setTimeout(load, document.hidden ? 15000 : busy ? 1000 : 5000);
-    };
-    view.reload = load;
+    const view = { known: new Map(), listed: new Set(), cursor: null, polled: new Map(), delay: POLL_MIN, timer: 0,
+      month: startOfMonth(new Date()), week: startOfWeek(new Date()), statuses: new Map(), mode: 'list', accounts, range: '', rangeSeq: 0 };
+    view.refresh = (ids) => refreshPosts(view, ids);
     $$('[data-view]').forEach((b) => b.addEventListener('click', () => setView(view, b.dataset.view)));
+    $('#load-older').addEventListener('click', () => loadOlder(view));
     $('#cal-prev').addEventListener('click', () => { stepCalendar(view, -1); });
     $('#cal-next').addEventListener('click', () => { stepCalendar(view, 1); });
     $('#cal-today').addEventListener('click', () => {
       view.month = startOfMonth(new Date());
       view.week = startOfWeek(new Date());
-      renderCalendar(view);
+      showCalendar(view);
     });
     // PageUp/PageDown page through months or weeks from anywhere in the calendar.
     $('#calendar-view').addEventListener('keydown', (ev) => {
@@ -611,9 +600,138 @@
         stepCalendar(view, ev.key === 'PageUp' ? -1 : 1);
       }
     });
+    // A tab coming back to the front catches up at once.
+    document.addEventListener('visibilitychange', () => {
+      if (!document.hidden) { view.delay = POLL_MIN; schedulePoll(view, 0); }
+    });
     $('#cal-tz').textContent = `Your time zone: ${timeZone()}`;
     initReschedule(view);
-    load();
+    loadFirst(view);
+  }
+
+  // fetchAll follows next_cursor until the listing is done.
+  async function fetchAll(query) {
+    const out = [];
+    let cursor = null;
+    do {
+      const q = new URLSearchParams(query);
+      q.set('limit', '200');
+      if (cursor) q.set('cursor', cursor);
+      const res = await api('GET', `/api/social/posts?${q}`);
+      out.push(...(res.posts || []));
+      cursor = res.next_cursor;
+    } while (cursor);
+    return out;
+  }
+
+  function remember(view, posts) {
+    for (const p of posts) view.known.set(p.id, p);
+  }
+
+  // loadFirst shows the newest page and every pending post, however old.
+  async function loadFirst(view) {
+    try {
+      const [page, ...pending] = await Promise.all([
+        api('GET', `/api/social/posts?limit=${PAGE}`),
+        ...PENDING.map((st) => fetchAll({ status: st })),
+      ]);
+      const posts = [...(page.posts || []), ...pending.flat()];
+      remember(view, posts);
+      posts.forEach((p) => view.listed.add(p.id));
+      view.cursor = page.next_cursor;
+      showError($('#posts-error'), '');
+    } catch (e) {
+      showError($('#posts-error'), `Could not load posts: ${e.message}`);
+    }
+    $('#posts-loading').hidden = true;
+    render(view);
+    schedulePoll(view, view.delay);
+  }
+
+  // loadOlder appends the next page to the list. Focus stays on the button
+  // while more pages exist; after the last one it moves to the first post loaded.
+  async function loadOlder(view) {
+    const btn = $('#load-older');
+    if (!view.cursor || btn.getAttribute('aria-busy') === 'true') return;
+    btn.setAttribute('aria-busy', 'true');
+    btn.textContent = 'Loading older posts…';
+    try {
+      const res = await api('GET', `/api/social/posts?limit=${PAGE}&cursor=${encodeURIComponent(view.cursor)}`);
+      const posts = res.posts || [];
+      remember(view, posts);
+      const fresh = posts.filter((p) => !view.listed.has(p.id));
+      fresh.forEach((p) => view.listed.add(p.id));
+      view.cursor = res.next_cursor;
+      render(view);
+      const n = fresh.length;
+      $('#posts-status').textContent = `Loaded ${n} older post${n === 1 ? '' : 's'}.${view.cursor ? '' : ' These are all your posts.'}`;
+      if (!view.cursor) {
+        const first = fresh.length && $(`#post-${fresh[0].id}`);
+        const target = first || $('#past-title');
+        target.tabIndex = -1;
+        target.focus();
+      }
+    } catch (e) {
+      flash(`Could not load older posts: ${e.message}`, true);
+    } finally {
+      btn.removeAttribute('aria-busy');
+      btn.textContent = 'Load older posts';
+    }
+  }
+
+  // refreshPosts fetches the given posts again (a 404 means it is gone).
+  async function refreshPosts(view, ids) {
+    await Promise.all(ids.map(async (id) => {
+      view.polled.set(id, Date.now());
+      try {
+        view.known.set(id, await api('GET', `/api/social/posts/${id}`));
+      } catch (e) {
+        if (e.status !== 404) throw e;
+        view.known.delete(id);
+        view.listed.delete(id);
+      }
+    }));
+  }
+
+  const isPending = (p) => p.targets.some((t) => PENDING.includes(t.status));
+  // isDue: a pending post that may change soon (publishing, or its time is near).
+  function isDue(p, now) {
+    return p.targets.some((t) => t.status === 'publishing' ||
+      (PENDING.includes(t.status) && new Date(postTime(p)) <= now + 60000));
+  }
+
+  function schedulePoll(view, ms) {
+    clearTimeout(view.timer);
+    if (![...view.known.values()].some(isPending)) return;
+    view.timer = setTimeout(() => poll(view), document.hidden ? Math.max(ms, POLL_MAX) : ms);
+  }
+
+  // poll refreshes only the pending posts that are due, least recently polled
+  // first, and backs off while nothing changes.
+  async function poll(view) {
+    const now = Date.now();
+    const due = [...view.known.values()].filter((p) => isDue(p, now))
+      .sort((a, b) => (view.polled.get(a.id) || 0) - (view.polled.get(b.id) || 0)).slice(0, POLL_BATCH);
+    if (due.length) {
+      const before = due.map((p) => JSON.stringify(p)).join();
+      try {
+        await view.refresh(due.map((p) => p.id));
+        showError($('#posts-error'), '');
+      } catch (e) {
+        showError($('#posts-error'), `Could not update posts: ${e.message}`);
+      }
+      const after = due.map((p) => JSON.stringify(view.known.get(p.id) || null)).join();
+      if (after !== before) { view.delay = POLL_MIN; render(view); } else view.delay = Math.min(view.delay * 1.5, POLL_MAX);
+    } else {
+      view.delay = Math.min(view.delay * 1.5, POLL_MAX);
+    }
+    schedulePoll(view, view.delay);
+  }
+
+  function render(view) {
+    announceChanges(view);
+    renderPostLists(view);
+    renderCalendar(view);
   }
 
   function setView(view, mode) {
@@ -621,13 +739,13 @@
     $('#list-view').hidden = mode !== 'list';
     $('#calendar-view').hidden = mode === 'list';
     $$('[data-view]').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.view === mode)));
-    if (mode !== 'list') renderCalendar(view);
+    if (mode !== 'list') showCalendar(view);
   }
 
   // announceChanges tells screen readers when a target's status changed.
   function announceChanges(view) {
     const msgs = [];
-    for (const p of view.posts) {
+    for (const p of view.known.values()) {
       for (const t of p.targets) {
         const prev = view.statuses.get(t.id);
         if (prev && prev !== t.status) msgs.push(`${TITLES[t.platform]}: ${targetLabel(t)}`);
@@ -638,16 +756,19 @@
   }
 
   const postTime = (p) => p.scheduled_at || p.created_at;
-  const isUpcoming = (p) => p.targets.some((t) => PENDING.includes(t.status));
+  const isUpcoming = isPending;
 
-  function renderPostLists(view, accounts, reload) {
+  function renderPostLists(view) {
     const focusKey = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.focusKey : null;
-    const upcoming = view.posts.filter(isUpcoming).sort((a, b) => new Date(postTime(a)) - new Date(postTime(b)));
-    const past = view.posts.filter((p) => !isUpcoming(p)).sort((a, b) => new Date(postTime(b)) - new Date(postTime(a)));
+    const posts = [...view.listed].map((id) => view.known.get(id)).filter(Boolean);
+    const upcoming = posts.filter(isUpcoming).sort((a, b) => new Date(postTime(a)) - new Date(postTime(b)));
+    const past = posts.filter((p) => !isUpcoming(p)).sort((a, b) => new Date(postTime(b)) - new Date(postTime(a)));
     for (const [id, list] of [['upcoming', upcoming], ['past', past]]) {
-      $(`#${id}`).replaceChildren(...list.map((p) => renderPost(p, accounts, view)));
+      $(`#${id}`).replaceChildren(...list.map((p) => renderPost(p, view.accounts, view)));
       $(`#${id}-empty`).hidden = list.length > 0;
     }
+    $('#load-older').hidden = !view.cursor;
+    if (view.cursor) $('#past-empty').hidden = true; // older posts exist, one click away
     if (focusKey) {
       const again = $(`[data-focus-key="${focusKey}"]`);
       if (again) again.focus();
@@ -718,26 +839,38 @@
     if (has('queued', 'scheduled')) {
       action('cancel', 'Cancel', async () => {
         if (!confirm('Cancel this post on every account where it is still waiting?')) return;
-        await postAction(view, () => api('POST', `/api/social/posts/${p.id}/cancel`), 'Post canceled.');
+        await postAction(view, p.id, () => api('POST', `/api/social/posts/${p.id}/cancel`), 'Post canceled.');
       }, true);
     }
     if (p.scheduled_at && has('queued', 'scheduled') && !has('published', 'publishing')) {
       action('reschedule', 'Reschedule', () => openReschedule(view, p));
     }
     if (has('failed')) {
-      action('retry', 'Retry', () => postAction(view, () => api('POST', `/api/social/posts/${p.id}/retry`), 'Retrying. Status updates below.'));
+      action('retry', 'Retry', () => postAction(view, p.id, () => api('POST', `/api/social/posts/${p.id}/retry`), 'Retrying. Status updates below.'));
     }
     return box;
   }
 
-  async function postAction(view, call, okMsg) {
+  async function postAction(view, id, call, okMsg) {
     try {
       await call();
       flash(okMsg);
     } catch (e) {
       flash(e.message, true);
     }
-    view.reload();
+    await afterChange(view, id);
+  }
+
+  // afterChange shows a post's new state at once and polls briskly again.
+  async function afterChange(view, id) {
+    try {
+      await view.refresh([id]);
+    } catch (e) {
+      flash(`Could not update the post: ${e.message}`, true);
+    }
+    render(view);
+    view.delay = POLL_MIN;
+    schedulePoll(view, POLL_MIN);
   }
 
   function initReschedule(view) {
@@ -753,7 +886,7 @@
         await api('PATCH', `/api/social/posts/${view.rescheduling}`, { scheduled_at: iso });
         dialog.close();
         flash(`Rescheduled for ${fmtLocal(iso)}.`);
-        view.reload();
+        await afterChange(view, view.rescheduling);
       } catch (e) {
         showError(errEl, e.problems && e.problems.length ? e.problems.map((p) => p.message).join(' ') : e.message);
       }
@@ -785,7 +918,39 @@
   function stepCalendar(view, dir) {
     if (view.mode === 'week') view.week = addDays(view.week, 7 * dir);
     else view.month = new Date(view.month.getFullYear(), view.month.getMonth() + dir, 1);
+    showCalendar(view);
+  }
+
+  // calendarRange is the visible days: [from, to) in local time.
+  function calendarRange(view) {
+    const from = view.mode === 'week' ? view.week : startOfWeek(view.month);
+    return [from, addDays(from, view.mode === 'week' ? 7 : 42)];
+  }
+  const rfc3339 = (d) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+  // showCalendar draws the calendar with the posts known so far, then fetches
+  // every post of the visible range (from/to on the post's time) once per range.
+  async function showCalendar(view) {
     renderCalendar(view);
+    const [from, to] = calendarRange(view);
+    const key = `${rfc3339(from)}/${rfc3339(to)}`;
+    if (key === view.range) return;
+    view.range = key;
+    const seq = ++view.rangeSeq;
+    $('#calendar-view').setAttribute('aria-busy', 'true');
+    try {
+      const posts = await fetchAll({ from: rfc3339(from), to: rfc3339(to) });
+      if (seq !== view.rangeSeq) return; // the user moved on meanwhile
+      remember(view, posts);
+      render(view);
+      schedulePoll(view, view.delay);
+    } catch (e) {
+      if (seq !== view.rangeSeq) return;
+      view.range = ''; // try again next time
+      showError($('#posts-error'), `Could not load the calendar: ${e.message}`);
+    } finally {
+      if (seq === view.rangeSeq) $('#calendar-view').removeAttribute('aria-busy');
+    }
   }
 
   // postsByDay groups posts by the local date of their time, each day sorted.
@@ -821,6 +986,8 @@
     el('span', { class: 'cal-line' }, el('time', { datetime: postTime(p) }, time), ` ${caption}`),
     el('span', { class: 'cal-targets' }, ...pills));
     b.addEventListener('click', () => {
+      view.listed.add(p.id); // an older post opened from the calendar joins the list
+      renderPostLists(view);
       setView(view, 'list');
       const li = $(`#post-${p.id}`);
       if (li) { li.classList.add('is-focus'); li.scrollIntoView({ block: 'center' }); li.tabIndex = -1; li.focus(); }
@@ -837,7 +1004,7 @@
     const unit = week ? 'week' : 'month';
     $('#cal-prev').setAttribute('aria-label', `Previous ${unit}`);
     $('#cal-next').setAttribute('aria-label', `Next ${unit}`);
-    const byDay = postsByDay(view.posts);
+    const byDay = postsByDay(view.known.values());
     if (week) renderWeek(view, byDay);
     else renderMonth(view, byDay);
     if (focusKey) {
