@@ -694,9 +694,12 @@
   }
 
   const isPending = (p) => p.targets.some((t) => PENDING.includes(t.status));
-  // isDue: a pending post that may change soon (publishing, or its time is near).
+  // isDue: a pending post that may change soon: publishing, a Facebook
+  // post still being handed to Facebook's scheduler (native and queued), or
+  // one whose time is near.
   function isDue(p, now) {
     return p.targets.some((t) => t.status === 'publishing' ||
+      (t.mode === 'native' && t.status === 'queued') ||
       (PENDING.includes(t.status) && new Date(postTime(p)) <= now + 60000));
   }
 
