@@ -100,7 +100,7 @@ func (s *Server) route(pattern string, h http.HandlerFunc) {
 func (s *Server) routes() {
 	s.route("POST /api/auth/signup", s.handleSignup)
 	s.route("POST /api/auth/login", s.handleLogin)
-	s.route("POST /api/auth/logout", s.handleLogout)
+	s.route("POST /api/auth/logout", s.requireUser(s.handleLogout)) // CSRF-checked: no logout from other sites
 	s.route("POST /api/keys", s.requireUser(s.handleKeyCreate))
 	s.route("GET /api/keys", s.requireUser(s.handleKeyList))
 	s.route("DELETE /api/keys/{id}", s.requireUser(s.handleKeyDelete))
