@@ -30,7 +30,7 @@ V422 = {"422": resp("Validation problems; nothing stored", ref("Problems"))}
 paths = {
  "/api/auth/signup": {"post": op("Create a user and sign in", "201", "Signed in; session cookie set", ref("Session"), ref("Credentials"), auth=False, extra={"409": resp("Email taken", ref("Error"))})},
  "/api/auth/login": {"post": op("Sign in", "200", "Signed in; session cookie set", ref("Session"), ref("Credentials"), auth=False)},
- "/api/auth/logout": {"post": op("Sign out", "200", "Signed out", auth=False)},
+ "/api/auth/logout": {"post": op("Sign out (needs the CSRF token with the cookie)", "200", "Signed out")},
  "/api/keys": {"get": op("List API keys", "200", "Keys (never the key itself)", {"type": "object", "properties": {"keys": {"type": "array", "items": ref("APIKey")}}}),
                "post": op("Create an API key (shown once)", "201", "The key", ref("NewAPIKey"), {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}})},
  "/api/keys/{id}": {"delete": op("Revoke an API key", "204", "Revoked", params=[ID])},
